@@ -1,0 +1,176 @@
+"""Small aggregates that let the register check facts across resolutions.
+
+Each is keyed by a natural key, so the check and the record it guards are
+saved in the same transaction: a document number is claimed by the first
+document that uses it, a meeting day lists its resolutions, the agency
+directory knows which codes exist, the holiday book holds declared holidays.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from domain.agencies import BUILTIN_AGENCIES
+from domain.errors import DocumentNumberReused, ResolutionNotFound
+from domain.events import RegisterAggregate
+from domain.ids import (
+    AGENCY_DIRECTORY_ID,
+    HOLIDAY_BOOK_ID,
+    document_id,
+    meeting_day_id,
+    normalize_subject,
+)
+from domain.process_steps import Actor
+from domain.values import SourceDocument
+
+
+class RecordedDocument(RegisterAggregate):
+    """Claims a letter number for one document (its issuer and date)."""
+
+    if TYPE_CHECKING:
+        document: SourceDocument
+        key: str
+
+    class Registered(RegisterAggregate.Created):
+        document: SourceDocument
+        key: str
+
+        def apply(self, aggregate: RecordedDocument) -> None:
+            aggregate.document = self.document
+            aggregate.key = self.key
+
+    @classmethod
+    def claim(cls, document: SourceDocument, at: datetime, *,
+              aggregate_id: UUID | None = None) -> RecordedDocument:
+        key = document.number_key
+        assert key is not None
+        return cls._create(cls.Registered, id=aggregate_id or document_id(key), timestamp=at,
+                           document=document, key=key)
+
+    def check_same(self, document: SourceDocument, *, field: str | None = None) -> None:
+        mine = self.document
+        if (mine.issuer, mine.date) != (document.issuer, document.date):
+            raise DocumentNumberReused(
+                f"document number {document.number!r} already names {mine.kind.value} "
+                f"{mine.number!r} of {mine.date.isoformat()} from {mine.issuer}; "
+                f"this one is dated {document.date.isoformat()} from {document.issuer}",
+                field=field)
+
+
+class MeetingDay(RegisterAggregate):
+    """The resolutions recorded for one cabinet meeting date."""
+
+    if TYPE_CHECKING:
+        day: date
+        resolutions: dict[str, UUID]
+        listed: set[UUID]
+
+    class Opened(RegisterAggregate.Created):
+        day: date
+
+        def apply(self, aggregate: MeetingDay) -> None:
+            aggregate.day = self.day
+            aggregate.resolutions = {}
+            aggregate.listed = set()
+
+    class ResolutionListed(RegisterAggregate.Event):
+        resolution_id: UUID
+        subject: str
+
+        def apply(self, aggregate: MeetingDay) -> None:
+            aggregate.resolutions[self.subject] = self.resolution_id
+            aggregate.listed.add(self.resolution_id)
+
+    @classmethod
+    def open(cls, day: date, at: datetime) -> MeetingDay:
+        return cls._create(cls.Opened, id=meeting_day_id(day), timestamp=at, day=day)
+
+    def list_resolution(self, resolution_id: UUID, subject: str, at: datetime) -> None:
+        if resolution_id not in self.listed:
+            self.trigger_event(self.ResolutionListed, timestamp=at,
+                               resolution_id=resolution_id, subject=subject)
+
+    def find(self, subject: str | None, *, field: str | None = None) -> UUID:
+        if subject is not None:
+            wanted = normalize_subject(subject)
+            for listed, rid in self.resolutions.items():
+                if normalize_subject(listed) == wanted:
+                    return rid
+        elif len(self.resolutions) == 1:
+            return next(iter(self.resolutions.values()))
+        subjects = "; ".join(self.resolutions) or "none"
+        if subject is None:
+            raise ResolutionNotFound(
+                f"the cabinet made several resolutions on {self.day.isoformat()}; name the "
+                f"subject (one of: {subjects})", field=field)
+        raise ResolutionNotFound(
+            f"no resolution of {self.day.isoformat()} has the subject {subject!r}; "
+            f"that day's subjects: {subjects}", field=field)
+
+
+class AgencyDirectory(RegisterAggregate):
+    """Agency codes the register knows beyond the built-in ones."""
+
+    if TYPE_CHECKING:
+        agencies: dict[str, tuple[str, str]]
+
+    class Opened(RegisterAggregate.Created):
+        def apply(self, aggregate: AgencyDirectory) -> None:
+            aggregate.agencies = {}
+
+    class AgencyRegistered(RegisterAggregate.Event):
+        code: str
+        name_th: str
+        name_en: str
+        actor: Actor
+
+        def apply(self, aggregate: AgencyDirectory) -> None:
+            aggregate.agencies[self.code] = (self.name_th, self.name_en)
+
+    @classmethod
+    def open(cls, at: datetime) -> AgencyDirectory:
+        return cls._create(cls.Opened, id=AGENCY_DIRECTORY_ID, timestamp=at)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(self.agencies) | frozenset(BUILTIN_AGENCIES)
+
+    def register(self, code: str, name_th: str, name_en: str, actor: Actor,
+                 at: datetime) -> None:
+        if code in BUILTIN_AGENCIES or self.agencies.get(code) == (name_th, name_en):
+            return
+        self.trigger_event(self.AgencyRegistered, timestamp=at, code=code, name_th=name_th,
+                           name_en=name_en, actor=actor)
+
+
+class HolidayBook(RegisterAggregate):
+    """Special holidays the cabinet declares, on top of the maintained calendar."""
+
+    if TYPE_CHECKING:
+        holidays: dict[date, str]
+
+    class Opened(RegisterAggregate.Created):
+        def apply(self, aggregate: HolidayBook) -> None:
+            aggregate.holidays = {}
+
+    class HolidayDeclared(RegisterAggregate.Event):
+        day: date
+        name: str
+        source: SourceDocument
+        actor: Actor
+
+        def apply(self, aggregate: HolidayBook) -> None:
+            aggregate.holidays[self.day] = self.name
+
+    @classmethod
+    def open(cls, at: datetime) -> HolidayBook:
+        return cls._create(cls.Opened, id=HOLIDAY_BOOK_ID, timestamp=at)
+
+    def declare(self, day: date, name: str, source: SourceDocument, actor: Actor,
+                at: datetime) -> None:
+        if self.holidays.get(day) == name:
+            return
+        self.trigger_event(self.HolidayDeclared, timestamp=at, day=day, name=name,
+                           source=source, actor=actor)

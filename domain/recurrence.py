@@ -1,0 +1,207 @@
+"""How often a reporting obligation falls due, and its deadlines.
+
+A recurrence yields periods with the date the count gives (``due``). The
+deadline is that date moved to the next working day when offices are closed
+(Civil and Commercial Code s. 193/8). Counting "N days after" an event never
+counts the day of the event itself (s. 193/3), so it is plain date arithmetic.
+"""
+
+from __future__ import annotations
+
+# The standard library's calendar, not domain.calendar.
+from calendar import monthrange
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import count
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
+
+from domain.calendar import HolidayCalendar
+from domain.errors import InvalidInput
+from domain.fiscal import (
+    MONTH_NAMES,
+    fiscal_quarter,
+    fiscal_year,
+    fiscal_year_label,
+    format_date,
+    next_quarter,
+    quarter_bounds,
+    quarter_label,
+)
+
+# A period due before the day asked about can still have its deadline on or
+# after it, once rolled past a run of closed days. Thai closures (Songkran with
+# bridge days) last under two weeks; this leaves room for declared ones.
+_LONGEST_CLOSURE = timedelta(days=60)
+
+
+class _Recurrence(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+        """``(period label, due date)`` in order, from the first due on or after ``since``."""
+        raise NotImplementedError
+
+
+class MonthlyByDay(_Recurrence):
+    """Due on a day of every month; a day the month lacks means its last day."""
+
+    kind: Literal["monthly"] = "monthly"
+    # StrictInt throughout: lax mode would read True as 1 and "5" as 5.
+    day: Annotated[StrictInt, Field(ge=1, le=31)]
+
+    def describe(self) -> str:
+        shorter = " (the last day in shorter months)" if self.day > 28 else ""
+        return f"monthly, by day {self.day}{shorter}"
+
+    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+        for offset in count():
+            index = since.year * 12 + since.month - 1 + offset
+            year, month = divmod(index, 12)
+            due = date(year, month + 1, min(self.day, monthrange(year, month + 1)[1]))
+            if due >= since:
+                yield f"{MONTH_NAMES[month]} {year}", due
+
+
+class QuarterlyAfterEnd(_Recurrence):
+    """Due a number of days after each fiscal quarter ends."""
+
+    kind: Literal["quarterly"] = "quarterly"
+    days_after: Annotated[StrictInt, Field(ge=1, le=366)]
+
+    def describe(self) -> str:
+        return f"within {_days(self.days_after)} after each fiscal quarter ends"
+
+    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+        after = timedelta(days=self.days_after)
+        fy, quarter = fiscal_quarter(since - after)
+        while True:
+            due = quarter_bounds(fy, quarter)[1] + after
+            if due >= since:
+                yield quarter_label(fy, quarter), due
+            fy, quarter = next_quarter(fy, quarter)
+
+
+class AnnualInQuarter(_Recurrence):
+    """Due once a fiscal year, by the last day of one of its quarters."""
+
+    kind: Literal["annual"] = "annual"
+    quarter: Annotated[StrictInt, Field(ge=1, le=4)]
+
+    def describe(self) -> str:
+        return f"once a year, within Q{self.quarter} of the fiscal year"
+
+    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+        for fy in count(fiscal_year(since)):
+            due = quarter_bounds(fy, self.quarter)[1]
+            if due >= since:
+                yield fiscal_year_label(fy), due
+
+
+class OnceBy(_Recurrence):
+    """Due once, by a fixed date."""
+
+    kind: Literal["once"] = "once"
+    by: date
+
+    def describe(self) -> str:
+        return f"once, by {format_date(self.by)}"
+
+    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+        if self.by >= since:
+            yield self.describe(), self.by
+
+
+class Standing(_Recurrence):
+    """A continuing duty that never falls due."""
+
+    kind: Literal["standing"] = "standing"
+
+    def describe(self) -> str:
+        return "continuing"
+
+    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+        return iter(())
+
+
+Recurrence = Annotated[
+    MonthlyByDay | QuarterlyAfterEnd | AnnualInQuarter | OnceBy | Standing,
+    Field(discriminator="kind"),
+]
+RecurrenceAdapter: TypeAdapter[Recurrence] = TypeAdapter(Recurrence)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One period's deadline.
+
+    ``due`` is where the count lands; ``deadline`` is the day the period
+    really ends; ``moved_by`` explains the difference, None when there is none.
+    """
+
+    period: str
+    due: date
+    deadline: date
+    moved_by: str | None
+
+
+def next_deadline(
+    recurrence: Recurrence, as_of: date, calendar: HolidayCalendar
+) -> Deadline | None:
+    """The first deadline on or after ``as_of``; None when nothing more falls due.
+
+    A period whose due date has passed is still next while its rolled
+    deadline has not.
+    """
+    upcoming = (d for d in _deadlines(recurrence, as_of, calendar) if d.deadline >= as_of)
+    return next(upcoming, None)
+
+
+def deadlines_between(
+    recurrence: Recurrence, start: date, end: date, calendar: HolidayCalendar
+) -> list[Deadline]:
+    """Deadlines that fall on ``start``, ``end`` or any day between."""
+    if end < start:
+        raise InvalidInput(
+            f"the range ends ({format_date(end)}) before it starts ({format_date(start)})",
+            field="end",
+        )
+    found = []
+    for deadline in _deadlines(recurrence, start, calendar):
+        # Rolling only ever moves a deadline later, so once the count passes
+        # the end no later period can land inside the range.
+        if deadline.due > end:
+            break
+        if start <= deadline.deadline <= end:
+            found.append(deadline)
+    return found
+
+
+def _deadlines(
+    recurrence: Recurrence, since: date, calendar: HolidayCalendar
+) -> Iterator[Deadline]:
+    for period, due in recurrence.periods(since - _LONGEST_CLOSURE):
+        yield _roll(period, due, calendar)
+
+
+def _roll(period: str, due: date, calendar: HolidayCalendar) -> Deadline:
+    deadline = calendar.next_working_day(due)
+    if deadline == due:
+        return Deadline(period, due, deadline, None)
+    reason = calendar.why_not_working(due)
+    # "is a Sunday" but "is New Year's Eve (public holiday)".
+    closed = reason if calendar.holiday_name(due) else f"a {reason}"
+    moved_by = (
+        f"CCC s. 193/8: {format_date(due)} is {closed}; "
+        f"the period ends on the next working day, {format_date(deadline)}"
+    )
+    return Deadline(period, due, deadline, moved_by)
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"

@@ -1,0 +1,221 @@
+"""Value objects carried by the register's events.
+
+They are frozen pydantic models so that events validate what they carry. The
+parsing validators accept what staff write (Thai digits, B.E. dates, Thai
+letter numbers) and store one canonical form, so decoding a stored event
+(already canonical) takes the fast path of each validator.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from domain.agencies import check_code_syntax
+from domain.documents import document_key, parse_document_number
+from domain.errors import InvalidInput
+from domain.recurrence import Recurrence, Standing
+from domain.thai_text import BANGKOK, parse_date, parse_datetime, to_arabic_digits
+
+
+def _as_datetime(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_datetime(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=BANGKOK)
+    return value
+
+
+_CLAUSE_NO = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?$")  # [0-9]: \d also matches Thai digits
+_CODE = r"^[A-Z][A-Z0-9_-]{1,15}$"
+_CANONICAL_LETTER = (
+    r"^[ก-ฮ]{1,4}\.? ?[0-9๐-๙]+(?: ?\([ก-ฮ0-9๐-๙ ]+\))? ?/ ?"
+    r"(?:[ก-ฮ]{1,3}(?:\([ก-ฮ]\))? ?)?[0-9๐-๙]+(?:/[0-9๐-๙]+)?$"
+)
+
+
+@lru_cache(maxsize=65536)
+def number_key(number: str) -> str:
+    """The canonical key of a letter number (cached: the same letters recur)."""
+    return document_key(number)
+
+
+def _thai_date(value: str) -> date:
+    return parse_date(value)
+
+
+def _clause_no(value: str | int) -> str:
+    text = to_arabic_digits(str(value).strip()).lower()
+    if not _CLAUSE_NO.match(text):
+        raise InvalidInput(f"{text!r} is not a clause number (e.g. 2, 4.1)")
+    return text
+
+
+def _agency_code(value: str) -> str:
+    return check_code_syntax(value)
+
+
+def _letter_number(value: str) -> str:
+    parse_document_number(value)  # refuses a malformed number; keeps it as written
+    return value.strip()
+
+
+class AgencyField:
+    """Marks a field holding an agency code, so one walk can check every code in a record."""
+
+    def __init__(self, *, allow_all: bool = False) -> None:
+        self.allow_all = allow_all
+
+
+# Each type below is a left-to-right union: the first member is the form the
+# register stores (ISO dates, canonical codes and numbers), checked inside
+# pydantic's core without calling Python; anything else staff write (Thai
+# dates, Thai digits, loose spacing) falls to the second member, the parser
+# that accepts it or says exactly what is wrong. Decoding a stored event only
+# ever takes the first path.
+_LEFT_FIRST = Field(union_mode="left_to_right")
+
+if TYPE_CHECKING:
+    ThaiDate = date
+    ClauseNo = str
+    LetterNumber = str
+    AgencyCode = str
+    BearerCode = str
+else:
+    ThaiDate = Annotated[date | Annotated[str, AfterValidator(_thai_date)], _LEFT_FIRST]
+    ClauseNo = Annotated[
+        Annotated[str, StringConstraints(pattern=_CLAUSE_NO.pattern)]
+        | Annotated[str | int, AfterValidator(_clause_no)], _LEFT_FIRST]
+    LetterNumber = Annotated[
+        Annotated[str, StringConstraints(pattern=_CANONICAL_LETTER)]
+        | Annotated[str, AfterValidator(_letter_number)], _LEFT_FIRST]
+    _CODE_TYPE = (Annotated[str, StringConstraints(pattern=_CODE)]
+                  | Annotated[str, AfterValidator(_agency_code)])
+    AgencyCode = Annotated[_CODE_TYPE, _LEFT_FIRST, AgencyField()]
+    BearerCode = Annotated[_CODE_TYPE, _LEFT_FIRST, AgencyField(allow_all=True)]
+"""ThaiDate: a date in ISO or Thai (B.E. year, Thai digits, full or short month).
+BearerCode: an agency code, or ``ALL`` for a duty that binds every agency."""
+
+Moment = Annotated[datetime, BeforeValidator(_as_datetime)]
+
+
+def _frozen() -> ConfigDict:
+    return ConfigDict(frozen=True, extra="forbid")
+
+
+class DocumentKind(StrEnum):
+    LETTER = "letter"
+    MEMO = "memo"
+    CIRCULAR = "circular"
+    MEETING = "meeting"
+    ANNOTATION = "annotation"
+    STAMP = "stamp"
+
+
+class SourceDocument(BaseModel):
+    """The document an event rests on: a letter, memo, circular, or the meeting itself."""
+
+    model_config = _frozen()
+
+    kind: DocumentKind
+    date: ThaiDate
+    issuer: AgencyCode
+    number: LetterNumber | None = None
+    title: str | None = None
+    note: str | None = None
+
+    @property
+    def number_key(self) -> str | None:
+        return number_key(self.number) if self.number else None
+
+    def describe(self) -> str:
+        what = self.number or (
+            "cabinet meeting" if self.kind is DocumentKind.MEETING else self.kind.value
+        )
+        return f"{what} of {self.date.isoformat()} ({self.issuer})"
+
+
+class Obligation(BaseModel):
+    """A duty a clause places on a bearer: what to do, for whom, and how often."""
+
+    model_config = _frozen()
+
+    bearer: BearerCode
+    summary: str = Field(min_length=1)
+    action: str | None = None
+    recipient: AgencyCode | None = None
+    system: str | None = None
+    recurrence: Recurrence = Field(default_factory=Standing)
+
+
+class ResolutionRef(BaseModel):
+    """How input names a resolution: its meeting date, and the subject where the date is shared."""
+
+    model_config = _frozen()
+
+    date: ThaiDate
+    subject: str | None = None
+
+
+class RescissionTarget(BaseModel):
+    """Clauses (or a whole resolution) that a clause of a later resolution rescinds."""
+
+    model_config = _frozen()
+
+    resolution: ResolutionRef
+    clauses: tuple[ClauseNo, ...] = ()
+    whole: bool = False
+    effective_on: ThaiDate | None = None
+
+
+class AmendmentTarget(BaseModel):
+    """A clause of an earlier resolution that a later clause amends from a date."""
+
+    model_config = _frozen()
+
+    resolution: ResolutionRef
+    clause: ClauseNo
+    text: str | None = None
+    summary: str | None = None
+    obligations: tuple[Obligation, ...] | None = None
+    effective_from: ThaiDate | None = None
+
+
+class Clause(BaseModel):
+    """A numbered item of a resolution and the obligations it places."""
+
+    model_config = _frozen()
+
+    number: ClauseNo
+    summary: str = Field(min_length=1)
+    text: str | None = None
+    obligations: tuple[Obligation, ...] = ()
+    rescinds: tuple[RescissionTarget, ...] = ()
+    amends: tuple[AmendmentTarget, ...] = ()
+
+
+class ResolutionItemRef(BaseModel):
+    """Which resolution and item did something (rescinded, amended) to a clause."""
+
+    model_config = _frozen()
+
+    resolution_id: UUID
+    meeting_date: date
+    subject: str
+    item: str
+
+    def describe(self) -> str:
+        return f"resolution of {self.meeting_date.isoformat()}, item {self.item}"
