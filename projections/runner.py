@@ -1,0 +1,65 @@
+"""Keeping the views up to date by pulling the notification log.
+
+The library's runner subscribes to the store; the SQLite recorder cannot be
+subscribed to, so this loop reads the log from the view's tracked position,
+in batches, with the same tracking records. It also gives a command that just
+wrote (an import, a workflow step) read-your-writes before it answers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from projections.stored import stored_data
+from projections.view import TOPICS, RegisterView
+
+log = structlog.get_logger(__name__)
+
+
+class CatchUp:
+    def __init__(self, app: Application[Any], view: RegisterView, *, batch_size: int = 1000,
+                 progress: Callable[[int], None] | None = None) -> None:
+        self.app = app
+        self.view = view
+        self.batch_size = batch_size
+        self.progress = progress
+
+    def run(self) -> int:
+        """Apply every event the view has not seen; the number applied."""
+        applied = 0
+        position = self.view.position(self.app.name)
+        while True:
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=self.batch_size, topics=TOPICS, inclusive_of_start=False)
+            if not notifications:
+                return applied
+            mapper = self.app.mapper
+            events = [(n.topic, stored_data(mapper, n)) for n in notifications]
+            last = notifications[-1].id
+            try:
+                self.view.apply(events, Tracking(self.app.name, last))
+            except IntegrityError:
+                # Another process applied these first; carry on from where it got to.
+                position = self.view.position(self.app.name)
+                continue
+            applied += len(events)
+            position = last
+            if self.progress is not None:
+                self.progress(applied)
+
+    def run_forever(self, stop: threading.Event, poll_interval: float = 0.25) -> None:
+        while not stop.is_set():
+            try:
+                applied = self.run()
+            except Exception:
+                log.exception("projection_failed")
+                applied = 0
+            if applied:
+                log.info("projected", events=applied, position=self.view.position(self.app.name))
+            stop.wait(poll_interval)

@@ -1,0 +1,47 @@
+"""Events as the read side sees them: the stored JSON, as plain data.
+
+The register validated every event on its way in, and the chain guards the
+stored bytes, so the views read the JSON as it is instead of rebuilding
+validated models: a fraction of the cost when a replay reads every event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from projections.sql import moment
+
+EventData = dict[str, Any]
+
+
+def stored_data(mapper: Mapper[Any], stored: StoredEvent) -> EventData:
+    state = stored.state
+    if mapper.cipher:
+        state = mapper.cipher.decrypt(state)
+    if mapper.compressor:
+        state = mapper.compressor.decompress(state)
+    data: EventData = orjson.loads(state)
+    return data
+
+
+@lru_cache(maxsize=8192)
+def moment_of(text: str) -> str:
+    """A stored timestamp in the views' fixed-width, sortable form."""
+    return moment(datetime.fromisoformat(text))
+
+
+def source_text(source: dict[str, Any]) -> str:
+    """The document as people cite it: its number, or what it was and when."""
+    if source.get("number"):
+        return str(source["number"])
+    what = "cabinet meeting" if source["kind"] == "meeting" else source["kind"]
+    return f"{what} of {source['date']} ({source['issuer']})"
+
+
+def item_ref(ref: dict[str, Any]) -> str:
+    return f"resolution of {ref['meeting_date']}, item {ref['item']}"

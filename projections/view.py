@@ -1,0 +1,160 @@
+"""The register's materialised views and the projection that keeps them.
+
+One view holds every read model's tables and one tracking position, and
+writes a batch of events' rows and that position in one transaction: a
+crash never leaves rows without their position or a position without rows,
+and replay decodes each event once for all read models.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.utils import get_topic
+from psycopg.sql import SQL
+
+from domain.register import Register
+from projections import clauses, holidays, obligations, proposals, resolutions
+from projections.batch import Batch
+from projections.sql import Cursor, Dialect
+from projections.stored import EventData
+
+READ_MODELS = (resolutions, clauses, obligations, holidays, proposals)
+"""Order matters only in that each model's handlers run in this order per event."""
+
+
+def _handlers() -> dict[str, tuple[Callable[[Batch, EventData], None], ...]]:
+    table: dict[str, list[Callable[[Batch, EventData], None]]] = {}
+    for model in READ_MODELS:
+        for topic, handler in model.HANDLERS.items():
+            table.setdefault(topic, []).append(handler)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+HANDLERS = _handlers()
+TOPICS = tuple(sorted(HANDLERS))
+TABLES = tuple(statement for model in READ_MODELS for statement in model.TABLES)
+QUERY_INDEXES = tuple(statement for model in READ_MODELS
+                      for statement in getattr(model, "QUERY_INDEXES", ()))
+"""Indexes that serve questions, not the handlers: a scratch rebuild does without."""
+VIEW_TABLES = tuple(name for model in READ_MODELS
+                    for name in getattr(model, "TABLE_NAMES", (model.TABLE,)))
+
+
+class RegisterView(TrackingRecorder):
+    """Mixed into the library's tracking recorder for each database."""
+
+    dialect: Dialect
+    answers_questions = True
+    """False for a scratch copy rebuilt only to be compared: no query indexes."""
+
+    @classmethod
+    def _statements(cls) -> tuple[str, ...]:
+        return TABLES + (QUERY_INDEXES if cls.answers_questions else ())
+
+    def apply(self, events: Sequence[tuple[str, EventData]], tracking: Tracking) -> None:
+        """Write what the events (topic, stored data) say, and the position, in one go."""
+        with self._transaction(commit=True) as raw:
+            batch = Batch(Cursor(raw, self.dialect))
+            for topic, data in events:
+                for handler in HANDLERS.get(topic, ()):
+                    handler(batch, data)
+            batch.flush()
+            self._insert_tracking(raw, tracking)  # type: ignore[attr-defined]
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        with self._transaction(commit=False) as raw:
+            yield Cursor(raw, self.dialect, {obligations.SharedDuties: self.shared_duties})
+
+    @property
+    def shared_duties(self) -> obligations.SharedDuties:
+        if getattr(self, "_shared_duties", None) is None:
+            self._shared_duties = obligations.SharedDuties(
+                lambda cursor: self.position_in(cursor, Register.name))
+        return self._shared_duties
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.transaction(commit=commit) as raw:  # type: ignore[attr-defined]
+            yield raw
+
+    def position(self, application_name: str) -> int:
+        return self.max_tracking_id(application_name) or 0
+
+    def position_in(self, cursor: Cursor, application_name: str) -> int:
+        """The tracked position as the given read transaction sees it."""
+        found = self._max_tracking_id(application_name, cursor.raw)  # type: ignore[attr-defined]
+        return int(found or 0)
+
+
+class SQLiteRegisterView(RegisterView, SQLiteTrackingRecorder):
+    CACHE_KIB = 256 * 1024
+    SYNCHRONOUS = "NORMAL"
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        self.dialect = Dialect("sqlite")
+        self._tuned: weakref.WeakSet[Any] = weakref.WeakSet()
+        super().__init__(datastore, **kwargs)
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.get_connection(commit=commit) as connection:
+            if connection not in self._tuned:
+                # Index inserts into million-row tables thrash SQLite's default 2 MB
+                # page cache. And a view can always be rebuilt from the events, so
+                # it need not wait for each commit to reach the disk.
+                plain = connection.cursor()
+                plain.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+                plain.execute(f"PRAGMA synchronous = {self.SYNCHRONOUS}")
+                self._tuned.add(connection)
+            with connection.transaction(commit=commit) as raw:
+                yield raw
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(),
+                *(self.dialect.sql(t) for t in self._statements())]
+
+
+class PostgresRegisterView(RegisterView, PostgresTrackingRecorder):
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        self.dialect = Dialect("postgres", datastore.schema)
+        super().__init__(datastore, **kwargs)
+        self.sql_create_statements.extend(
+            SQL(self.dialect.sql(t)) for t in self._statements())  # type: ignore[misc]
+
+
+class ScratchSQLiteRegisterView(SQLiteRegisterView):
+    """A throwaway rebuild for audit: no query indexes, no waiting for the disk."""
+
+    answers_questions = False
+    SYNCHRONOUS = "OFF"
+
+
+class ScratchPostgresRegisterView(PostgresRegisterView):
+    answers_questions = False
+
+
+def view_class_for(persistence_module: str, *, scratch: bool = False) -> type[RegisterView]:
+    if "postgres" in persistence_module.lower():
+        return ScratchPostgresRegisterView if scratch else PostgresRegisterView
+    return ScratchSQLiteRegisterView if scratch else SQLiteRegisterView
+
+
+class RegisterProjection(Projection[RegisterView]):
+    """The library's projection, for its runner (PostgreSQL can push events to it)."""
+
+    name = "RegisterViews"
+    topics = TOPICS
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        # The runner hands over decoded events; the view reads them as stored data.
+        self.view.apply([(get_topic(type(domain_event)),
+                          domain_event.model_dump(mode="json"))], tracking)
