@@ -1,0 +1,137 @@
+"""The composition root: builds the register, its views and their catch-up from settings.
+
+Nothing in domain/, projections/ or workflows/ imports this module; processes
+(the CLI, the worker, the projection runner, tests) call it to get wired parts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError
+from eventsourcing.utils import Environment
+
+from domain.register import Register, utc_now
+from projections import audit
+from projections.runner import CatchUp
+from projections.sql import Cursor
+from projections.view import RegisterProjection, RegisterView, view_class_for
+from workers.settings import Settings
+
+VIEWS_NAME = RegisterProjection.name
+
+
+@dataclass
+class RegisterSystem:
+    settings: Settings
+    register: Register
+    view: RegisterView
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        return CatchUp(self.register, self.view, progress=progress).run()
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        """A read cursor on views that include everything recorded so far."""
+        self.catch_up()
+        with self.view.reading() as cursor:
+            yield cursor
+
+    def close(self) -> None:
+        self.register.close()
+        self.view.datastore.close()  # type: ignore[attr-defined]
+
+
+def prepare_storage(settings: Settings) -> None:
+    if settings.store == "sqlite":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return
+    pg = settings.postgres
+    with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
+                         password=pg.password or None, autocommit=True,
+                         connect_timeout=5) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{pg.schema}"')
+
+
+def _view(settings: Settings, env: dict[str, str], *, scratch: bool = False) -> RegisterView:
+    factory = InfrastructureFactory.construct(Environment(VIEWS_NAME, env))
+    view_class = view_class_for(env["PERSISTENCE_MODULE"], scratch=scratch)
+    try:
+        return factory.tracking_recorder(view_class)  # type: ignore[arg-type,return-value]
+    except IntegrityError:
+        # Another process created the tables (and their first tracking row) just
+        # before us; they exist now, so opening again finds them.
+        return factory.tracking_recorder(view_class)  # type: ignore[arg-type,return-value]
+
+
+def open_register(settings: Settings, *, clock: Callable[[], datetime] = utc_now
+                  ) -> RegisterSystem:
+    prepare_storage(settings)
+    env = settings.register_env()
+    register = Register(env=env, clock=clock)
+    return RegisterSystem(settings=settings, register=register, view=_view(settings, env))
+
+
+def replay_views(system: RegisterSystem,
+                 progress: Callable[[int], None] | None = None) -> audit.ReplayReport:
+    """Rebuild every view into a scratch store and compare it with the live views."""
+    settings = system.settings
+    env = settings.register_env()
+    if settings.store == "sqlite":
+        # In memory: a scratch store that is compared and dropped need not touch
+        # the disk. Shared cache lets the comparing connection attach it.
+        scratch_uri = f"file:audit-replay-{uuid.uuid4().hex[:8]}?mode=memory&cache=shared"
+        scratch = _view(settings, {**env, "SQLITE_DBNAME": scratch_uri}, scratch=True)
+        try:
+            with _attached(settings.sqlite_path, scratch_uri) as cursor:
+                return audit.replay(system.register, system.view, scratch,
+                                    audit.compare_with_sql(cursor, "main.", "scratch."),
+                                    progress)
+        finally:
+            scratch.datastore.close()  # type: ignore[attr-defined]
+    schema = f"audit_replay_{uuid.uuid4().hex[:8]}"
+    scratch_settings = settings.postgres.__class__(**{**settings.postgres.__dict__,
+                                                      "schema": schema})
+    prepare_storage(Settings(**{**settings.__dict__, "postgres": scratch_settings}))
+    scratch = _view(settings, {**env, "POSTGRES_SCHEMA": schema}, scratch=True)
+    try:
+        with system.view.reading() as cursor:
+            live = f'"{settings.postgres.schema}".'
+            return audit.replay(system.register, system.view, scratch,
+                                audit.compare_with_sql(cursor, live, f'"{schema}".'), progress)
+    finally:
+        scratch.datastore.close()  # type: ignore[attr-defined]
+        _drop_schema(settings, schema)
+
+
+@contextmanager
+def _attached(live: Path, scratch: str) -> Iterator[Cursor]:
+    from projections.sql import Dialect
+
+    connection = sqlite3.connect(live, uri=False)
+    connection.row_factory = sqlite3.Row
+    try:
+        connection.execute("ATTACH DATABASE ? AS scratch", (scratch,))
+        yield Cursor(connection.cursor(), Dialect("sqlite"))
+    finally:
+        connection.close()
+
+
+def _drop_schema(settings: Settings, schema: str) -> None:
+    pg = settings.postgres
+    with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
+                         password=pg.password or None, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def verify_chain(system: RegisterSystem) -> audit.VerifyReport:
+    recorder: Any = system.register.recorder
+    return audit.verify(recorder)

@@ -1,0 +1,126 @@
+"""Settings: the one place that reads the process environment.
+
+Everything else receives a ``Settings`` (or the eventsourcing environment it
+builds), so tests and the CLI can point the system anywhere without touching
+``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+DEFAULT_DATA_DIR = "cabinet-data"
+DEFAULT_TASK_QUEUE = "cabinet-proposals"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the system cannot use."""
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    host: str = "127.0.0.1"
+    port: int = 5432
+    dbname: str = "postgres"
+    user: str = "postgres"
+    password: str = ""
+    schema: str = "public"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    store: Literal["sqlite", "postgres"] = "sqlite"
+    postgres: PostgresSettings = PostgresSettings()
+    ledger_key: str | None = None
+    temporal_address: str | None = None
+    """None: run the embedded Temporal dev server from the data folder."""
+    temporal_namespace: str = "default"
+    task_queue: str = DEFAULT_TASK_QUEUE
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *,
+                 data_dir: str | Path | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        store = env.get("CABINET_STORE", "sqlite").strip().lower()
+        if store not in ("sqlite", "postgres"):
+            raise SettingsError(f"CABINET_STORE must be sqlite or postgres, not {store!r}")
+        log_format = env.get("CABINET_LOG_FORMAT", "auto").strip().lower()
+        if log_format not in ("auto", "json", "console"):
+            raise SettingsError(f"CABINET_LOG_FORMAT must be auto, json or console, "
+                                f"not {log_format!r}")
+        return cls(
+            data_dir=Path(data_dir or env.get("CABINET_DATA_DIR") or DEFAULT_DATA_DIR),
+            store=store,  # type: ignore[arg-type]
+            postgres=PostgresSettings(
+                host=env.get("CABINET_POSTGRES_HOST", "127.0.0.1"),
+                port=_int(env, "CABINET_POSTGRES_PORT", 5432),
+                dbname=env.get("CABINET_POSTGRES_DB", "postgres"),
+                user=env.get("CABINET_POSTGRES_USER", "postgres"),
+                password=env.get("CABINET_POSTGRES_PASSWORD", ""),
+                schema=env.get("CABINET_POSTGRES_SCHEMA", "public"),
+            ),
+            ledger_key=env.get("CABINET_LEDGER_KEY") or None,
+            temporal_address=env.get("CABINET_TEMPORAL_ADDRESS") or None,
+            temporal_namespace=env.get("CABINET_TEMPORAL_NAMESPACE", "default"),
+            task_queue=env.get("CABINET_TASK_QUEUE", DEFAULT_TASK_QUEUE),
+            temporal_port=_int(env, "CABINET_TEMPORAL_PORT", 7233),
+            temporal_ui_port=_int(env, "CABINET_TEMPORAL_UI_PORT", 8233),
+            log_format=log_format,  # type: ignore[arg-type]
+            log_level=env.get("CABINET_LOG_LEVEL", "info").lower(),
+        )
+
+    def with_data_dir(self, data_dir: str | Path) -> Settings:
+        return replace(self, data_dir=Path(data_dir))
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "register.sqlite"
+
+    @property
+    def temporal_db_path(self) -> Path:
+        return self.data_dir / "temporal.sqlite"
+
+    def register_env(self) -> dict[str, str]:
+        """The eventsourcing environment for the register and its views."""
+        env = {"AGGREGATE_CACHE_MAXSIZE": "4096"}
+        if self.ledger_key:
+            env["LEDGER_KEY"] = self.ledger_key
+        if self.store == "sqlite":
+            env.update({
+                "PERSISTENCE_MODULE": "workers.storage:LedgeredSQLiteFactory",
+                "SQLITE_DBNAME": str(self.sqlite_path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            })
+        else:
+            pg = self.postgres
+            env.update({
+                "PERSISTENCE_MODULE": "workers.storage:LedgeredPostgresFactory",
+                "POSTGRES_HOST": pg.host,
+                "POSTGRES_PORT": str(pg.port),
+                "POSTGRES_DBNAME": pg.dbname,
+                "POSTGRES_USER": pg.user,
+                "POSTGRES_PASSWORD": pg.password,
+                "POSTGRES_SCHEMA": pg.schema,
+                "POSTGRES_POOL_SIZE": "4",
+                "POSTGRES_MAX_OVERFLOW": "4",
+            })
+        return env
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
