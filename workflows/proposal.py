@@ -1,0 +1,340 @@
+"""The proposal workflow: one per proposal, from the proposer's draft to the notice.
+
+Staff move it with Updates. Each update's validator applies the process
+rules (``domain.process``) to the current state, so a wrong actor, a wrong
+stage or a malformed payload is refused before anything happens. An
+accepted step is recorded in the register by a local activity (the step id
+is the update id, so a re-run records it once), and only then does the
+workflow's state move. Durable timers remind agencies of opinion deadlines,
+escalate overdue ones to the Secretariat, and wait out a deferral.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain import process
+    from domain.errors import RegisterError
+    from domain.process_steps import (
+        ENGINE,
+        Actor,
+        EscalateOverdue,
+        RemindOpinion,
+        Reschedule,
+        Step,
+    )
+    from workflows.activities import REFUSED, RegisterActivities
+    from workflows.contracts import (
+        AmendRequest,
+        ApproveRequest,
+        DecideRequest,
+        EndorseRequest,
+        ExtendRequest,
+        HistoryEntry,
+        NotifyRequest,
+        OpinionRequest,
+        OpinionStatus,
+        ProceedWithoutRequest,
+        ProposalOutcome,
+        ProposalStatus,
+        RecordDraft,
+        RequestOpinionsRequest,
+        RequestReviewRequest,
+        ScheduleRequest,
+        StartProposal,
+        StepResult,
+        SubmitRequest,
+        TakeStep,
+        WithdrawRequest,
+    )
+
+BANGKOK = timezone(timedelta(hours=7))
+REGISTER_TIMEOUT = timedelta(seconds=30)
+REGISTER_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200),
+                             maximum_interval=timedelta(seconds=10), maximum_attempts=10,
+                             non_retryable_error_types=[REFUSED])
+"""About a minute of retries: then a staff step fails (and can be sent again)."""
+ENGINE_RETRY_AFTER = timedelta(minutes=5)
+REMINDER_HOUR = 9
+
+
+def _start_of(day: date, hour: int = 0) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=BANGKOK)
+
+
+@workflow.defn
+class ProposalWorkflow:
+    @workflow.init
+    def __init__(self, start: StartProposal) -> None:
+        self.workflow_id = start.workflow_id
+        self.reminder_days = start.reminder_days
+        self.state = process.start(start.draft)
+        self.history: list[HistoryEntry] = []
+        self.lock = asyncio.Lock()
+        self.changes = 0
+        self.drafted = False
+
+    # --- the run: draft, then timers until closed ---------------------------------------
+
+    @workflow.run
+    async def run(self, start: StartProposal) -> ProposalOutcome:
+        async with self.lock:
+            await self._record(RegisterActivities.record_draft, RecordDraft(
+                workflow_id=self.workflow_id, actor=start.actor, draft=start.draft,
+                step_id="draft"))
+            self._note("draft", start.actor, start.draft.title)
+            self.drafted = True
+        while self.state.stage is not process.Stage.CLOSED:
+            await self._wait_for_change_or_timer()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return ProposalOutcome(workflow_id=self.workflow_id, outcome=self.state.outcome,
+                               meeting_date=self.state.meeting_date, steps=len(self.history))
+
+    async def _wait_for_change_or_timer(self) -> None:
+        seen = self.changes
+        due = self._next_engine_step()
+        if due is None:
+            await workflow.wait_condition(lambda: self.changes != seen)
+            return
+        at, step, step_id = due
+        delay = (at - workflow.now()).total_seconds()
+        if delay > 0:
+            try:
+                await workflow.wait_condition(lambda: self.changes != seen, timeout=delay,
+                                              timeout_summary=f"{step.step}")
+                return
+            except TimeoutError:
+                pass
+        async with self.lock:
+            if self.changes != seen:  # somebody moved the proposal while the timer ran out
+                return
+            try:
+                await self._take(step, ENGINE, step_id=step_id)
+                return
+            except (ActivityError, ApplicationError) as error:
+                workflow.logger.warning("the register did not record %s (%s); retrying later",
+                                        step_id, error)
+        # The register is unreachable: try the engine's step again in a while,
+        # rather than fail the proposal's whole workflow.
+        await workflow.sleep(ENGINE_RETRY_AFTER)
+
+    def _next_engine_step(self) -> tuple[datetime, Step, str] | None:
+        """The earliest thing the engine must do on its own: remind, escalate, reschedule.
+
+        Each comes with its step id: what it is, for whom, which request and
+        which deadline, so that a retry finds it in the register and a second
+        request with the same deadline (a review) is still a new step.
+        """
+        candidates: list[tuple[datetime, Step, str]] = []
+        now = workflow.now()
+        for slot in sorted(self.state.pending, key=lambda s: s.agency):
+            request = slot.requested_by.number or slot.requested_by.date.isoformat()
+            tail = f"{slot.agency}:{request}:{slot.due.isoformat()}"
+            escalate_at = _start_of(slot.due + timedelta(days=1))
+            if not slot.overdue:
+                candidates.append((escalate_at, EscalateOverdue(agency=slot.agency, due=slot.due),
+                                   f"engine:escalate:{tail}"))
+            remind_at = _start_of(slot.due - timedelta(days=self.reminder_days), REMINDER_HOUR)
+            if not slot.reminded and not slot.overdue and now < escalate_at:
+                candidates.append((remind_at, RemindOpinion(agency=slot.agency, due=slot.due),
+                                   f"engine:remind:{tail}"))
+        if self.state.stage is process.Stage.DEFERRED and self.state.meeting_date:
+            meeting = self.state.meeting_date
+            candidates.append((_start_of(meeting), Reschedule(meeting_date=meeting),
+                               f"engine:reschedule:{meeting.isoformat()}"))
+        return min(candidates, key=lambda c: c[0]) if candidates else None
+
+    # --- taking a step -----------------------------------------------------------------
+
+    def _today(self) -> date:
+        return workflow.now().astimezone(BANGKOK).date()
+
+    def _check(self, step: Step, actor: Actor) -> None:
+        try:
+            process.check(self.state, step, actor, self._today())
+        except RegisterError as error:
+            raise ApplicationError(error.message, error.field, type(error).__name__,
+                                   type=REFUSED, non_retryable=True) from None
+
+    async def _take(self, step: Step, actor: Actor, *, step_id: str) -> StepResult:
+        # The state may have moved while this handler waited for the lock.
+        self._check(step, actor)
+        recorded = await self._record(RegisterActivities.take_step, TakeStep(
+            workflow_id=self.workflow_id, actor=actor, step=step, step_id=step_id,
+            today=self._today()))
+        self.state = process.evolve(self.state, step)
+        self.changes += 1
+        self._note(step.step, actor, _describe(step))
+        return StepResult(stage=self.state.stage.value,
+                          next_to_act=process.next_to_act(self.state), recorded=recorded)
+
+    async def _record(self, method: Any, request: Any) -> bool:
+        try:
+            return bool(await workflow.execute_local_activity_method(
+                method, request, start_to_close_timeout=REGISTER_TIMEOUT,
+                retry_policy=REGISTER_RETRY))
+        except ActivityError as error:
+            cause = error.cause
+            if isinstance(cause, ApplicationError) and cause.type == REFUSED:
+                raise ApplicationError(cause.message, *cause.details, type=REFUSED,
+                                       non_retryable=True) from None
+            raise
+
+    async def _staff_step(self, step: Step, actor: Actor) -> StepResult:
+        # An update can arrive with the start, before the draft is in the register.
+        await workflow.wait_condition(lambda: self.drafted)
+        async with self.lock:
+            return await self._take(step, actor, step_id=_update_id())
+
+    def _note(self, step: str, actor: Actor, note: str) -> None:
+        self.history.append(HistoryEntry(step=step, actor=str(actor), at=workflow.now(),
+                                         note=note))
+
+    # --- updates: one per staff step ----------------------------------------------------
+
+    @workflow.update
+    async def endorse(self, request: EndorseRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @endorse.validator
+    def _endorse_allowed(self, request: EndorseRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def approve(self, request: ApproveRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @approve.validator
+    def _approve_allowed(self, request: ApproveRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def submit(self, request: SubmitRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @submit.validator
+    def _submit_allowed(self, request: SubmitRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def request_opinions(self, request: RequestOpinionsRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @request_opinions.validator
+    def _request_opinions_allowed(self, request: RequestOpinionsRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def opinion(self, request: OpinionRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @opinion.validator
+    def _opinion_allowed(self, request: OpinionRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def amend(self, request: AmendRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @amend.validator
+    def _amend_allowed(self, request: AmendRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def request_review(self, request: RequestReviewRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @request_review.validator
+    def _request_review_allowed(self, request: RequestReviewRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def extend(self, request: ExtendRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @extend.validator
+    def _extend_allowed(self, request: ExtendRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def proceed_without(self, request: ProceedWithoutRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @proceed_without.validator
+    def _proceed_without_allowed(self, request: ProceedWithoutRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def schedule(self, request: ScheduleRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @schedule.validator
+    def _schedule_allowed(self, request: ScheduleRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def decide(self, request: DecideRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @decide.validator
+    def _decide_allowed(self, request: DecideRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def notify(self, request: NotifyRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @notify.validator
+    def _notify_allowed(self, request: NotifyRequest) -> None:
+        self._check(request.step, request.actor)
+
+    @workflow.update
+    async def withdraw(self, request: WithdrawRequest) -> StepResult:
+        return await self._staff_step(request.step, request.actor)
+
+    @withdraw.validator
+    def _withdraw_allowed(self, request: WithdrawRequest) -> None:
+        self._check(request.step, request.actor)
+
+    # --- queries -------------------------------------------------------------------------
+
+    @workflow.query
+    def status(self) -> ProposalStatus:
+        state = self.state
+        return ProposalStatus(
+            workflow_id=self.workflow_id, title=state.title, proposer=state.proposer,
+            stage=state.stage.value, next_to_act=process.next_to_act(state),
+            meeting_date=state.meeting_date, outcome=state.outcome,
+            opinions=tuple(OpinionStatus(
+                agency=s.agency, status=s.status.value, due=s.due, reminded=s.reminded,
+                overdue=s.overdue, review=s.review,
+                letter=s.current.letter.number if s.current else None,
+                stance=s.current.stance.value if s.current else None) for s in state.slots),
+            history=tuple(self.history))
+
+
+def _update_id() -> str:
+    info = workflow.current_update_info()
+    assert info is not None
+    return info.id
+
+
+def _describe(step: Step) -> str:
+    for name in ("letter", "document", "circular"):
+        document = getattr(step, name, None)
+        if document is not None:
+            return document.describe()
+    agency = getattr(step, "agency", None)
+    if agency is not None:
+        due = getattr(step, "due", None)
+        return f"{agency}, due {due}" if due else agency
+    if hasattr(step, "meeting_date"):
+        return f"meeting of {step.meeting_date}"
+    return step.step
