@@ -43,7 +43,8 @@ class CatchUp:
             events = [(n.topic, stored_data(mapper, n)) for n in notifications]
             last = notifications[-1].id
             try:
-                self.view.apply(events, Tracking(self.app.name, last))
+                self.view.apply(events, Tracking(self.app.name, last),
+                                first=notifications[0].id)
             except IntegrityError:
                 # Another process applied these first; carry on from where it got to.
                 position = self.view.position(self.app.name)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteTrackingRecorder
@@ -23,7 +23,7 @@ from psycopg.sql import SQL
 from domain.register import Register
 from projections import clauses, holidays, obligations, proposals, resolutions
 from projections.batch import Batch
-from projections.sql import Cursor, Dialect
+from projections.sql import Cursor, Dialect, postgres_lock_key, postgres_schema_lock
 from projections.stored import EventData
 
 READ_MODELS = (resolutions, clauses, obligations, holidays, proposals)
@@ -59,15 +59,33 @@ class RegisterView(TrackingRecorder):
     def _statements(cls) -> tuple[str, ...]:
         return TABLES + (QUERY_INDEXES if cls.answers_questions else ())
 
-    def apply(self, events: Sequence[tuple[str, EventData]], tracking: Tracking) -> None:
-        """Write what the events (topic, stored data) say, and the position, in one go."""
+    def apply(self, events: Sequence[tuple[str, EventData]], tracking: Tracking, *,
+              first: int | None = None) -> None:
+        """Write what the events (topic, stored data) say, and the position, in one go.
+
+        ``first`` is the notification id of the first event. Several projectors
+        may follow one log (the server's, and a command catching up to read its
+        own writes), so writers take turns and each batch is applied once: one
+        already applied is skipped, and one that overlaps what another applied
+        meanwhile is refused, for the caller to read on from the new position.
+        """
         with self._transaction(commit=True) as raw:
+            self._take_write_turn(raw)
+            done = int(self._max_tracking_id(tracking.application_name, raw)  # type: ignore[attr-defined]
+                       or 0)
+            if done >= tracking.notification_id:
+                return
+            if first is not None and done >= first:
+                raise IntegrityError(f"events after {done} were applied by another projector")
             batch = Batch(Cursor(raw, self.dialect))
             for topic, data in events:
                 for handler in HANDLERS.get(topic, ()):
                     handler(batch, data)
             batch.flush()
             self._insert_tracking(raw, tracking)  # type: ignore[attr-defined]
+
+    def _take_write_turn(self, raw: Any) -> None:
+        raise NotImplementedError
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
@@ -118,6 +136,11 @@ class SQLiteRegisterView(RegisterView, SQLiteTrackingRecorder):
             with connection.transaction(commit=commit) as raw:
                 yield raw
 
+    def _take_write_turn(self, raw: Any) -> None:
+        # A write as the first statement takes the database's write lock (waiting
+        # for it) before the position is read, so no other writer slips in between.
+        raw.execute("UPDATE tracking SET notification_id = notification_id WHERE 0")
+
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(),
                 *(self.dialect.sql(t) for t in self._statements())]
@@ -129,6 +152,17 @@ class PostgresRegisterView(RegisterView, PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self.sql_create_statements.extend(
             SQL(self.dialect.sql(t)) for t in self._statements())  # type: ignore[misc]
+
+    def create_table(self) -> None:
+        with postgres_schema_lock(self.datastore, self._writers_key):
+            super().create_table()
+
+    @property
+    def _writers_key(self) -> str:
+        return postgres_lock_key("views", self.datastore.schema)
+
+    def _take_write_turn(self, raw: Any) -> None:
+        raw.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._writers_key,))
 
 
 class ScratchSQLiteRegisterView(SQLiteRegisterView):
@@ -157,4 +191,5 @@ class RegisterProjection(Projection[RegisterView]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         # The runner hands over decoded events; the view reads them as stored data.
         self.view.apply([(get_topic(type(domain_event)),
-                          domain_event.model_dump(mode="json"))], tracking)
+                          domain_event.model_dump(mode="json"))], tracking,
+                        first=tracking.notification_id)

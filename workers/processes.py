@@ -81,11 +81,23 @@ async def serve(settings: Settings, stop: asyncio.Event,
         server.start()
         await server.wait_ready()
         address = server.address
-    open_register(settings).close()  # create the tables before two threads race to
+    open_register(settings).close()  # the tables exist before the worker and projector open them
     projector_stop = threading.Event()
-    projector = threading.Thread(target=run_projector, args=(settings, projector_stop),
-                                 name="projector", daemon=True)
+    projector_failed: list[Exception] = []
+    loop = asyncio.get_running_loop()
+
+    def project() -> None:
+        # Staff must not go on with views that silently stopped following the events.
+        try:
+            run_projector(settings, projector_stop)
+        except Exception as error:
+            log.exception("projector_failed")
+            projector_failed.append(error)
+            loop.call_soon_threadsafe(stop.set)
+
+    projector = threading.Thread(target=project, name="projector", daemon=True)
     projector.start()
+
     def ready() -> None:
         # Only once the worker polls: from here on staff can use the system.
         announce(f"Temporal server: {address} (namespace {settings.temporal_namespace})")
@@ -98,6 +110,8 @@ async def serve(settings: Settings, stop: asyncio.Event,
         watch = (asyncio.create_task(_stop_if_server_exits(server, stop, announce))
                  if server is not None else None)
         await run_worker(settings, stop, address=address, ready=ready)
+        if projector_failed:
+            raise projector_failed[0]
         if watch is not None:
             if watch.done() and watch.result():
                 raise TemporalUnavailable("the embedded Temporal dev server exited; see "

@@ -18,6 +18,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from domain.ledger import DEV_KEY, GENESIS, link
+from projections.sql import postgres_schema_lock
 
 LEDGER_KEY = "LEDGER_KEY"
 
@@ -104,6 +105,10 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
         self._ledger_select = SQL(
             "SELECT * FROM {}.{} WHERE notification_id >= %s ORDER BY notification_id "
             "LIMIT %s").format(schema, table)
+
+    def create_table(self) -> None:
+        with postgres_schema_lock(self.datastore):
+            super().create_table()
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow],
                                        stored_events: Sequence[StoredEvent],

@@ -11,8 +11,14 @@ import threading
 import time
 from datetime import date
 
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
+
 from projections import obligations
-from workers.bootstrap import open_register
+from projections.runner import CatchUp
+from projections.stored import stored_data
+from projections.view import TOPICS
+from workers.bootstrap import open_register, replay_views
 from workers.processes import run_projector
 
 
@@ -51,10 +57,87 @@ def test_the_projector_follows_the_register_and_stops_when_asked(settings, case)
     assert not projector.is_alive()
 
 
+def test_a_batch_another_projector_applied_is_not_applied_again(settings, case):
+    first, second = open_register(settings), open_register(settings)
+    try:
+        first.register.import_file(case)
+        notes = first.register.recorder.select_notifications(start=1, limit=20, topics=TOPICS)
+        assert len(notes) == 20
+        events = [(n.topic, stored_data(first.register.mapper, n)) for n in notes]
+        first.view.apply(events[:12], Tracking(first.register.name, notes[11].id),
+                         first=notes[0].id)
+        with first.view.reading() as cursor:
+            before = obligations.in_force(cursor, date(2021, 11, 10))
+
+        # the same batch again, from another projector: skipped, nothing doubled
+        second.view.apply(events[:12], Tracking(first.register.name, notes[11].id),
+                          first=notes[0].id)
+        # a batch reaching back into what was applied: refused, nothing written
+        with pytest.raises(IntegrityError):
+            second.view.apply(events[6:], Tracking(first.register.name, notes[-1].id),
+                              first=notes[6].id)
+        assert second.view.position(first.register.name) == notes[11].id
+        with second.view.reading() as cursor:
+            assert obligations.in_force(cursor, date(2021, 11, 10)) == before
+
+        first.catch_up()
+        assert replay_views(first).ok
+    finally:
+        first.close()
+        second.close()
+
+
+def test_projectors_racing_on_one_view_leave_it_as_one_would(settings, case):
+    """The server's projector and commands catching up to read their own writes."""
+    writer = open_register(settings)
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def project() -> None:
+        try:
+            run_projector(settings, stop)
+        except BaseException as error:
+            failures.append(error)
+
+    projector = threading.Thread(target=project, daemon=True)
+
+    def eager_reader() -> None:
+        reader = open_register(settings)
+        try:
+            while not stop.is_set():
+                CatchUp(reader.register, reader.view, batch_size=7).run()
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            reader.close()
+
+    readers = [threading.Thread(target=eager_reader, daemon=True) for _ in range(2)]
+    projector.start()
+    for reader in readers:
+        reader.start()
+    try:
+        for resolution in case.resolutions:  # many small commits, each a chance to race
+            writer.register.import_file(
+                case.model_copy(update={"resolutions": (resolution,), "proposals": ()}))
+        writer.register.import_file(case)
+        last = _last_projected(writer, writer.register.recorder.max_notification_id())
+        assert wait_until(lambda: failures or
+                          writer.view.position(writer.register.name) >= last)
+    finally:
+        stop.set()
+        projector.join(timeout=15)
+        for reader in readers:
+            reader.join(timeout=15)
+    try:
+        assert failures == []
+        report = replay_views(writer)
+        assert report.ok, report.differences
+    finally:
+        writer.close()
+
+
 def _last_projected(system, last: int) -> int:
     """The id of the last event the view cares about (it skips the others)."""
-    from projections.view import TOPICS
-
     notes = system.register.recorder.select_notifications(
         start=max(1, last - 200), limit=1000, topics=TOPICS)
     return notes[-1].id if notes else last
