@@ -48,6 +48,7 @@ from eventsourcing.application import Application  # noqa: E402
 from eventsourcing.domain import Aggregate, event  # noqa: E402
 from eventsourcing.persistence import StoredEvent  # noqa: E402
 from eventsourcing.utils import get_topic  # noqa: E402
+from host import cpu_model, memory_gib  # noqa: E402
 
 from domain.agencies import ALL  # noqa: E402
 from domain.records import ImportFile  # noqa: E402
@@ -316,27 +317,12 @@ def rate(count: float, seconds: float) -> float:
 
 
 def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
     return {
-        "cpu_model": model,
+        "cpu_model": cpu_model(),
         "cores": os.cpu_count(),
         "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
         else os.cpu_count(),
-        "memory_gib": memory,
+        "memory_gib": memory_gib(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "platform": platform.platform(),
         "sqlite": sqlite3.sqlite_version,

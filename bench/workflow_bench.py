@@ -81,6 +81,7 @@ import structlog  # noqa: E402
 import yaml  # noqa: E402
 from bare_models import BareOutcome, BareRequest, BareResult, BareStart  # noqa: E402
 from bare_workflow import BareWorkflow  # noqa: E402
+from host import cpu_model  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy  # noqa: E402
 from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
@@ -738,14 +739,6 @@ def check_register(system: RegisterSystem, timed: list[ProposalRecord]) -> dict[
 
 
 def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     try:
         temporal = subprocess.run([str(binary("temporal")), "--version"], capture_output=True,
                                   text=True, timeout=10).stdout.strip()
@@ -757,7 +750,7 @@ def machine() -> dict[str, Any]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    return {"cpu_model": model, "cores": os.cpu_count(),
+    return {"cpu_model": cpu_model(), "cores": os.cpu_count(),
             "affinity": len(os.sched_getaffinity(0)),
             "python": platform.python_version(), "platform": platform.platform(),
             "temporal_cli": temporal, "versions": versions,
