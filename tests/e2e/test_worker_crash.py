@@ -32,6 +32,7 @@ from tests.e2e.reference_case import (
     take,
 )
 from tests.e2e.worker_harness import FAIL_FAST, PAUSE_AFTER, PAUSE_SECONDS, WorkerProcess
+from tests.support.memos import with_unique_memo
 from workers.bootstrap import RegisterSystem
 from workflows.desk import ProposalDesk
 
@@ -67,7 +68,7 @@ async def test_a_worker_killed_after_the_save_is_replaced_and_nothing_is_lost_or
     env = {**os.environ, "CABINET_TEMPORAL_ADDRESS": address, "CABINET_TASK_QUEUE": task_queue,
            FAIL_FAST: "1"}
     system.register.import_file(earlier_resolutions(case))
-    proposal = case.proposals[0]
+    proposal = with_unique_memo(case).proposals[0]
     steps = proposal.steps
     opinion = steps[MOI_OPINION]
     assert (opinion.step.step, opinion.step.agency) == ("opinion", "MOI")

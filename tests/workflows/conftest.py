@@ -6,8 +6,6 @@ see each other's proposals.
 
 from __future__ import annotations
 
-import itertools
-import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -17,6 +15,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.records import ImportFile
+from tests.e2e.reference_case import earlier_resolutions
+from tests.support.memos import with_unique_memo
 from workers.temporal import binary, build_worker
 from workflows.desk import ProposalDesk
 
@@ -34,22 +34,10 @@ async def desk(dev_server, system, task_queue) -> AsyncIterator[ProposalDesk]:
         yield ProposalDesk(dev_server.client, system.register, task_queue)
 
 
-_memo_numbers = itertools.count(1)
-
-
-def with_unique_memo(case: ImportFile) -> ImportFile:
-    """The case with its proposal's memo renumbered: the workflow id derives from it, and
-    the dev server is shared by every test of the session."""
-    data = case.model_dump(mode="json")
-    memo = data["proposals"][0]["steps"][0]["step"]["memo"]
-    memo["number"] = f"นร 1220/{90000 + os.getpid() % 1000 * 100 + next(_memo_numbers)}"
-    return ImportFile.model_validate(data)
-
-
 @pytest.fixture
 def history(system, case: ImportFile) -> ImportFile:
     """The register holding the earlier resolutions, not yet the 2021 proposal."""
-    system.register.import_file(case.model_copy(update={"proposals": ()}))
+    system.register.import_file(earlier_resolutions(case))
     return with_unique_memo(case)
 
 
