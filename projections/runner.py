@@ -14,10 +14,10 @@ from typing import Any
 
 import structlog
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import Tracking
 
 from projections.stored import stored_data
-from projections.view import TOPICS, RegisterView
+from projections.view import TOPICS, Overtaken, RegisterView
 
 log = structlog.get_logger(__name__)
 
@@ -33,26 +33,27 @@ class CatchUp:
     def run(self) -> int:
         """Apply every event the view has not seen; the number applied."""
         applied = 0
+        mapper = self.app.mapper
         position = self.view.position(self.app.name)
         while True:
             notifications = self.app.recorder.select_notifications(
                 start=position, limit=self.batch_size, topics=TOPICS, inclusive_of_start=False)
             if not notifications:
                 return applied
-            mapper = self.app.mapper
             events = [(n.topic, stored_data(mapper, n)) for n in notifications]
             last = notifications[-1].id
             try:
-                self.view.apply(events, Tracking(self.app.name, last),
-                                first=notifications[0].id)
-            except IntegrityError:
-                # Another process applied these first; carry on from where it got to.
+                written = self.view.apply(events, Tracking(self.app.name, last),
+                                          first=notifications[0].id)
+            except Overtaken:
+                # Another projector applied some of these first; read on from its position.
                 position = self.view.position(self.app.name)
                 continue
-            applied += len(events)
             position = last
-            if self.progress is not None:
-                self.progress(applied)
+            if written:
+                applied += len(events)
+                if self.progress is not None:
+                    self.progress(applied)
 
     def run_forever(self, stop: threading.Event, poll_interval: float = 0.25) -> None:
         while not stop.is_set():

@@ -48,6 +48,10 @@ VIEW_TABLES = tuple(name for model in READ_MODELS
                     for name in getattr(model, "TABLE_NAMES", (model.TABLE,)))
 
 
+class Overtaken(IntegrityError):
+    """Another projector applied part of a batch first: read on from its position."""
+
+
 class RegisterView(TrackingRecorder):
     """Mixed into the library's tracking recorder for each database."""
 
@@ -60,29 +64,31 @@ class RegisterView(TrackingRecorder):
         return TABLES + (QUERY_INDEXES if cls.answers_questions else ())
 
     def apply(self, events: Sequence[tuple[str, EventData]], tracking: Tracking, *,
-              first: int | None = None) -> None:
+              first: int | None = None) -> bool:
         """Write what the events (topic, stored data) say, and the position, in one go.
 
         ``first`` is the notification id of the first event. Several projectors
         may follow one log (the server's, and a command catching up to read its
         own writes), so writers take turns and each batch is applied once: one
         already applied is skipped, and one that overlaps what another applied
-        meanwhile is refused, for the caller to read on from the new position.
+        meanwhile is refused (``Overtaken``), for the caller to read on from the
+        new position. True if this call wrote the batch.
         """
         with self._transaction(commit=True) as raw:
             self._take_write_turn(raw)
-            done = int(self._max_tracking_id(tracking.application_name, raw)  # type: ignore[attr-defined]
-                       or 0)
+            cursor = Cursor(raw, self.dialect)
+            done = self.position_in(cursor, tracking.application_name)
             if done >= tracking.notification_id:
-                return
+                return False
             if first is not None and done >= first:
-                raise IntegrityError(f"events after {done} were applied by another projector")
-            batch = Batch(Cursor(raw, self.dialect))
+                raise Overtaken(f"events after {done} were applied by another projector")
+            batch = Batch(cursor)
             for topic, data in events:
                 for handler in HANDLERS.get(topic, ()):
                     handler(batch, data)
             batch.flush()
             self._insert_tracking(raw, tracking)  # type: ignore[attr-defined]
+        return True
 
     def _take_write_turn(self, raw: Any) -> None:
         raise NotImplementedError
@@ -190,6 +196,6 @@ class RegisterProjection(Projection[RegisterView]):
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         # The runner hands over decoded events; the view reads them as stored data.
+        # One event at a time: one another projector applied is simply skipped.
         self.view.apply([(get_topic(type(domain_event)),
-                          domain_event.model_dump(mode="json"))], tracking,
-                        first=tracking.notification_id)
+                          domain_event.model_dump(mode="json"))], tracking)
