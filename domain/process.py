@@ -118,9 +118,6 @@ class ProposalState(BaseModel):
     def pending(self) -> tuple[OpinionSlot, ...]:
         return tuple(s for s in self.slots if s.status is SlotStatus.PENDING)
 
-    def item(self, number: str) -> Clause | None:
-        return next((c for c in self.items if c.number == number), None)
-
 
 # --- who may act -----------------------------------------------------------------
 

@@ -336,13 +336,6 @@ class Register(Application[UUID]):
         book = uow.get(HOLIDAY_BOOK_ID, HolidayBook) or uow.add(HolidayBook.open(uow.at))
         book.declare(record.date, record.name, record.source, actor, uow.at)
 
-    def declared_holidays(self) -> dict[date, str]:
-        try:
-            book: HolidayBook = self.repository.get(HOLIDAY_BOOK_ID)
-        except AggregateNotFoundError:
-            return {}
-        return dict(book.holidays)
-
     def known_agencies(self) -> frozenset[str]:
         return UnitOfWork(self, self.clock()).known_agencies()
 

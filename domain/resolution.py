@@ -152,10 +152,6 @@ class Resolution(RegisterAggregate):
             }
         return self._clause_records
 
-    @property
-    def resolution_id(self) -> UUID:
-        return self.id
-
     def item_ref(self, item: str) -> ResolutionItemRef:
         return ResolutionItemRef(resolution_id=self.id, meeting_date=self.meeting_date,
                                  subject=self.subject, item=item)

@@ -9,16 +9,15 @@ letter numbers) and store one canonical form, so decoding a stored event
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -28,16 +27,7 @@ from domain.agencies import check_code_syntax
 from domain.documents import document_key, parse_document_number
 from domain.errors import InvalidInput
 from domain.recurrence import Recurrence, Standing
-from domain.thai_text import BANGKOK, parse_date, parse_datetime, to_arabic_digits
-
-
-def _as_datetime(value: Any) -> Any:
-    if isinstance(value, str):
-        return parse_datetime(value)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day, tzinfo=BANGKOK)
-    return value
-
+from domain.thai_text import parse_date, to_arabic_digits
 
 _CLAUSE_NO = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?$")  # [0-9]: \d also matches Thai digits
 _CODE = r"^[A-Z][A-Z0-9_-]{1,15}$"
@@ -108,8 +98,6 @@ else:
     BearerCode = Annotated[_CODE_TYPE, _LEFT_FIRST, AgencyField(allow_all=True)]
 """ThaiDate: a date in ISO or Thai (B.E. year, Thai digits, full or short month).
 BearerCode: an agency code, or ``ALL`` for a duty that binds every agency."""
-
-Moment = Annotated[datetime, BeforeValidator(_as_datetime)]
 
 
 def _frozen() -> ConfigDict:

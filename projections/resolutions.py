@@ -64,8 +64,3 @@ def on_date(cursor: Cursor, meeting_date: date) -> list[dict[str, Any]]:
 def by_id(cursor: Cursor, resolution_id: str) -> dict[str, Any] | None:
     return cursor.execute(f"SELECT * FROM {{p}}{TABLE} WHERE resolution_id = ?",
                           (resolution_id,)).fetchone()
-
-
-def count(cursor: Cursor) -> int:
-    row = cursor.execute(f"SELECT COUNT(*) AS n FROM {{p}}{TABLE}").fetchone()
-    return int(row["n"]) if row else 0

@@ -16,6 +16,7 @@ from workers.bootstrap import open_register
 from workers.dev_server import DevServer
 from workers.settings import Settings
 from workers.temporal import TemporalUnavailable, build_worker, connect
+from workers.temporal import address as temporal_address
 
 log = structlog.get_logger(__name__)
 
@@ -47,7 +48,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, *, address: str | 
         worker = build_worker(client, system.register, settings.task_queue)
         async with worker:
             log.info("worker_started", task_queue=settings.task_queue,
-                     address=address or settings.temporal_address)
+                     address=address or temporal_address(settings))
             if ready is not None:
                 ready()
             await stop.wait()

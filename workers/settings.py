@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -77,9 +77,6 @@ class Settings:
             log_format=log_format,  # type: ignore[arg-type]
             log_level=env.get("CABINET_LOG_LEVEL", "info").lower(),
         )
-
-    def with_data_dir(self, data_dir: str | Path) -> Settings:
-        return replace(self, data_dir=Path(data_dir))
 
     @property
     def sqlite_path(self) -> Path:

@@ -35,7 +35,7 @@ class RegisterActivities:
                                                     request.actor, step_id=request.step_id)
         except RegisterError as error:
             bound.warning("step_refused", reason=str(error))
-            raise _refusal(error) from None
+            raise refusal(error) from None
         bound.info("step_recorded" if recorded else "step_already_recorded")
         return recorded
 
@@ -54,7 +54,7 @@ class RegisterActivities:
                 request.workflow_id, attempt_id=request.step_id, step=request.step.step,
                 actor=str(request.actor), reason=error.message, field=error.field,
                 payload=request.step.model_dump_json())
-            raise _refusal(error) from None
+            raise refusal(error) from None
         if recorded and request.step.step in ("decide", "notify"):
             state = self.register.proposal(request.workflow_id).state
             bound = bound.bind(outcome=state.outcome, meeting_date=str(state.meeting_date))
@@ -65,6 +65,7 @@ class RegisterActivities:
         return recorded
 
 
-def _refusal(error: RegisterError) -> ApplicationError:
+def refusal(error: RegisterError) -> ApplicationError:
+    """The failure Temporal carries for a step the rules refuse: never retried."""
     return ApplicationError(error.message, error.field, type(error).__name__,
                             type=REFUSED, non_retryable=True)

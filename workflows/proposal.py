@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
         Reschedule,
         Step,
     )
-    from workflows.activities import REFUSED, RegisterActivities
+    from workflows.activities import REFUSED, RegisterActivities, refusal
     from workflows.contracts import (
         AmendRequest,
         ApproveRequest,
@@ -160,8 +160,7 @@ class ProposalWorkflow:
         try:
             process.check(self.state, step, actor, self._today())
         except RegisterError as error:
-            raise ApplicationError(error.message, error.field, type(error).__name__,
-                                   type=REFUSED, non_retryable=True) from None
+            raise refusal(error) from None
 
     async def _take(self, step: Step, actor: Actor, *, step_id: str) -> StepResult:
         # The state may have moved while this handler waited for the lock.
