@@ -119,14 +119,14 @@ def test_the_same_number_spelt_with_arabic_digits_is_the_same_document(case_syst
     refused(case_system, record, DocumentNumberReused)
 
 
-def test_a_malformed_date_is_refused_before_anything_is_recorded(case_system):
+def test_a_malformed_date_is_refused_before_anything_is_recorded():
     record = later_resolution()
     record["meeting_date"] = "๓๑ กุมภาพันธ์ ๒๕๖๕"
     with pytest.raises(ValueError, match="out of range"):
         ResolutionRecord.model_validate(record)
 
 
-def test_a_malformed_letter_number_is_refused(case_system):
+def test_a_malformed_letter_number_is_refused():
     record = later_resolution()
     record["source"]["number"] = "นร ๐๕๐๕ ว ๘"
     with pytest.raises(ValueError, match="missing '/' after office code"):

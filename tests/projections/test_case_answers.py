@@ -35,6 +35,7 @@ def test_on_1_june_2020_the_monthly_report_and_opdcs_compilation_bind(case_syste
 
 def test_on_1_june_2020_nothing_from_2021_is_in_force(case_system):
     rows = in_force(case_system, date(2020, 6, 1))
+    assert rows
     assert all(r["resolution"] < "2021" for r in rows)
 
 
@@ -116,6 +117,7 @@ def test_as_of_15_december_2021_the_holiday_rule_moves_m6_to_monday_31_january(c
 
 def test_as_of_15_december_2021_the_monthly_report_is_no_longer_due(case_system):
     rows = _due(case_system, date(2021, 12, 15), "MOI").values()
+    assert M6 in {(r["resolution"], r["clause"]) for r in rows}
     assert all(r["resolution"] != "2016-01-12" for r in rows)
 
 
