@@ -50,9 +50,9 @@ from eventsourcing.persistence import StoredEvent  # noqa: E402
 from eventsourcing.utils import get_topic  # noqa: E402
 from host import cpu_model, memory_gib  # noqa: E402
 
-from domain.agencies import ALL  # noqa: E402
-from domain.records import ImportFile  # noqa: E402
-from domain.resolution import Resolution  # noqa: E402
+from domain.paperwork.agencies import ALL  # noqa: E402
+from domain.register.records import ImportFile  # noqa: E402
+from domain.register.resolution import Resolution  # noqa: E402
 from projections import obligations  # noqa: E402
 from projections.runner import CatchUp  # noqa: E402
 from projections.sql import Cursor  # noqa: E402

@@ -89,8 +89,8 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig  # noq
 from temporalio.worker import Worker  # noqa: E402
 
 from domain.ids import resolution_id  # noqa: E402
-from domain.process_steps import Draft  # noqa: E402
-from domain.records import ImportFile, ProposalRecord  # noqa: E402
+from domain.process.steps import Draft  # noqa: E402
+from domain.register.records import ImportFile, ProposalRecord  # noqa: E402
 from workers.bootstrap import RegisterSystem, open_register  # noqa: E402
 from workers.dev_server import DevServer  # noqa: E402
 from workers.logging import configure_logging  # noqa: E402
@@ -134,7 +134,7 @@ def _is_document(node: dict[str, Any]) -> bool:
 
 def _unique_number(number: str, n: int) -> str:
     """The same letter number made the copy's own: a sub-number, or a longer sub-number."""
-    from domain.documents import parse_document_number
+    from domain.paperwork.letter_numbers import parse_document_number
 
     parsed = parse_document_number(number)
     if parsed.sub is None:

@@ -19,8 +19,8 @@ from typing import Any
 from cli.context import Context
 from cli.inputs import load_structured, validated
 from cli.render import emit_json, table
-from domain.process_steps import Draft
-from domain.records import ImportFile
+from domain.process.steps import Draft
+from domain.register.records import ImportFile
 from projections import due, obligations
 from workers.bootstrap import RegisterSystem, open_register
 from workers.dev_server import DevServer

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from domain.errors import InvalidInput
-from domain.thai_text import parse_date, parse_datetime
+from domain.paperwork.thai_dates import parse_date, parse_datetime
 
 
 def date_option(text: str, option: str) -> date:

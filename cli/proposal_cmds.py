@@ -17,7 +17,7 @@ from cli.context import Context
 from cli.inputs import load_structured, validated
 from cli.render import emit_json, table
 from domain.errors import InvalidInput
-from domain.process_steps import Actor, Draft, Role, Step
+from domain.process.steps import Actor, Draft, Role, Step
 from projections.proposals import board
 from workers.temporal import connect
 from workflows.contracts import StepResult

@@ -13,9 +13,9 @@ from cli.context import Context
 from cli.inputs import date_option, load_structured, moment_option, uuid_or_none, validated
 from cli.render import Progress, emit_json, heading, table
 from domain.errors import InvalidInput, ResolutionNotFound
-from domain.process_steps import Actor
-from domain.records import AgencyRecord, HolidayRecord, ImportFile
-from domain.thai_text import format_thai_date
+from domain.paperwork.thai_dates import format_thai_date
+from domain.process.steps import Actor
+from domain.register.records import AgencyRecord, HolidayRecord, ImportFile
 from projections import clauses, due, holidays, obligations, resolutions
 from projections.sql import Cursor
 from workers.bootstrap import replay_views, verify_chain
@@ -105,7 +105,7 @@ def _when(p: argparse.ArgumentParser) -> None:
 def _agency(ctx: Context, code: str | None) -> str | None:
     if code is None:
         return None
-    from domain.agencies import require_known
+    from domain.paperwork.agencies import require_known
     return require_known(code, ctx.system.register.known_agencies(), field="--agency")
 
 

@@ -8,18 +8,22 @@ Every event names the document it rests on and the agency that acted.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, register_topic
 from pydantic import BaseModel, ConfigDict
 
 
 class DomainEvent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    TOPIC: ClassVar[str]
+    """The name the event is stored under (see ``stored_as``)."""
 
     originator_id: UUID
     originator_version: int
@@ -69,6 +73,34 @@ class RegisterAggregate(Aggregate):
         for name, value in self.__dict__.items():
             twin.__dict__[name] = _copy_container(value, memo)
         return twin
+
+
+AggregateClass = TypeVar("AggregateClass", bound=type[RegisterAggregate])
+
+
+def stored_as(module: str) -> Callable[[AggregateClass], AggregateClass]:
+    """Pin the topics an aggregate and its events are stored under to ``module``.
+
+    A stored event names its class by a topic, which the library derives from
+    the module path. Stored events are the legal record and outlive any layout
+    of the code, so their names must not follow a module when it moves: each
+    aggregate says once where it was first stored from, and that stays its
+    name. (The library's explicit ``TOPIC`` attributes, set in one place.)
+    """
+
+    def pin(cls: AggregateClass) -> AggregateClass:
+        _pin(cls, f"{module}:{cls.__qualname__}")
+        for value in list(vars(cls).values()):
+            if isinstance(value, type) and issubclass(value, DomainEvent):
+                _pin(value, f"{module}:{value.__qualname__}")
+        return cls
+
+    return pin
+
+
+def _pin(cls: type, topic: str) -> None:
+    type.__setattr__(cls, "TOPIC", topic)
+    register_topic(topic, cls)
 
 
 def _immutable(value: Any) -> bool:

@@ -23,11 +23,11 @@ from pydantic import (
     StringConstraints,
 )
 
-from domain.agencies import check_code_syntax
-from domain.documents import document_key, parse_document_number
 from domain.errors import InvalidInput
-from domain.recurrence import Recurrence, Standing
-from domain.thai_text import parse_date, to_arabic_digits
+from domain.paperwork.agencies import check_code_syntax
+from domain.paperwork.letter_numbers import document_key, parse_document_number
+from domain.paperwork.thai_dates import parse_date, to_arabic_digits
+from domain.register.recurrence import Recurrence, Standing
 
 _CLAUSE_NO = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?$")  # [0-9]: \d also matches Thai digits
 _CODE = r"^[A-Z][A-Z0-9_-]{1,15}$"

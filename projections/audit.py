@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 from eventsourcing.application import Application
 
-from domain.ledger import GENESIS, link
 from projections.runner import CatchUp
 from projections.sql import Cursor
 from projections.view import VIEW_TABLES, RegisterView
+from workers.storage.ledger import GENESIS, link
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import Any
 import orjson
 from eventsourcing.utils import get_topic
 
-from domain.process import clause_sort_key
-from domain.resolution import Resolution
+from domain.process.rules import clause_sort_key
+from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.obligations import recorded_at
 from projections.sql import OPEN_DATE, OPEN_MOMENT, Cursor, day

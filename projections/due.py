@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from domain.calendar import HolidayCalendar
-from domain.recurrence import RecurrenceAdapter, next_deadline
+from domain.paperwork.calendar import HolidayCalendar
+from domain.register.recurrence import RecurrenceAdapter, next_deadline
 from projections import holidays, obligations
 from projections.sql import Cursor
 

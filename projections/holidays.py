@@ -8,7 +8,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from domain.directories import HolidayBook
+from domain.register.directories import HolidayBook
 from projections.batch import Batch
 from projections.sql import Cursor, moment
 from projections.stored import EventData, moment_of, source_text

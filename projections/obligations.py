@@ -19,8 +19,8 @@ from typing import Any, NamedTuple
 import orjson
 from eventsourcing.utils import get_topic
 
-from domain.agencies import ALL
-from domain.resolution import Resolution
+from domain.paperwork.agencies import ALL
+from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.bitemporal import Ending, cut
 from projections.sql import OPEN_DATE, OPEN_MOMENT, Cursor, day, moment

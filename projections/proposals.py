@@ -13,9 +13,9 @@ from typing import Any
 from eventsourcing.utils import get_topic
 from pydantic import TypeAdapter
 
-from domain import process
-from domain.process_steps import Draft, Step
-from domain.proposal import EVENT_FOR, Proposal
+from domain.process import rules as process
+from domain.process.proposal import EVENT_FOR, Proposal
+from domain.process.steps import Draft, Step
 from projections.batch import Batch
 from projections.sql import Cursor, day
 from projections.stored import EventData, moment_of

@@ -8,7 +8,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from domain.resolution import Resolution
+from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.sql import Cursor, day
 from projections.stored import EventData, moment_of, source_text

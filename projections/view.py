@@ -20,7 +20,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL
 
-from domain.register import Register
+from domain.register.application import Register
 from projections import clauses, holidays, obligations, proposals, resolutions
 from projections.batch import Batch
 from projections.sql import Cursor, Dialect, postgres_lock_key, postgres_schema_lock

@@ -19,7 +19,7 @@ import yaml
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from domain.records import ImportFile
+from domain.register.records import ImportFile
 from workers.bootstrap import RegisterSystem, open_register
 from workers.settings import PostgresSettings, Settings
 from workers.temporal import binary

@@ -19,7 +19,7 @@ import psycopg
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError
 from eventsourcing.utils import Environment
 
-from domain.register import Register, utc_now
+from domain.register.application import Register, utc_now
 from projections import audit
 from projections.runner import CatchUp
 from projections.sql import Cursor

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import structlog
 from eventsourcing.projection import ProjectionRunner
 
-from domain.register import Register
+from domain.register.application import Register
 from projections.runner import CatchUp
 from projections.view import PostgresRegisterView, RegisterProjection
 from workers.bootstrap import open_register

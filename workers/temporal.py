@@ -11,7 +11,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from domain.register import Register
+from domain.register.application import Register
 from workers.settings import Settings
 from workflows.activities import RegisterActivities
 from workflows.proposal import ProposalWorkflow

@@ -13,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.errors import RegisterError
 from domain.ids import proposal_id, resolution_id
-from domain.register import Register
+from domain.register.application import Register
 from workflows.contracts import RecordDraft, TakeStep
 
 log = structlog.get_logger(__name__)

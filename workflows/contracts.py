@@ -2,7 +2,7 @@
 
 Pydantic models, converted by ``pydantic_data_converter`` on client and
 worker alike. Each update takes the acting person and one step model from
-``domain.process_steps``, the same models the register records.
+``domain.process.steps``, the same models the register records.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.process_steps import (
+from domain.process.steps import (
     Actor,
     Amend,
     Approve,

@@ -18,10 +18,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain import errors
 from domain.ids import proposal_id
-from domain.process import check_draft
-from domain.process_steps import Actor, Draft, Step
-from domain.records import proposal_workflow_id
-from domain.register import Register
+from domain.process.rules import check_draft
+from domain.process.steps import Actor, Draft, Step
+from domain.register.application import Register
+from domain.register.records import proposal_workflow_id
 from workflows.contracts import (
     UPDATE_FOR_STEP,
     ProposalOutcome,

@@ -20,9 +20,9 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import process
     from domain.errors import RegisterError
-    from domain.process_steps import (
+    from domain.process import rules as process
+    from domain.process.steps import (
         ENGINE,
         Actor,
         EscalateOverdue,

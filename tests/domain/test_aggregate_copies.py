@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from datetime import UTC, date, datetime
 
-from domain.process_steps import Actor
-from domain.resolution import Resolution
+from domain.process.steps import Actor
+from domain.register.resolution import Resolution
 from domain.values import Clause, ResolutionItemRef, SourceDocument
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)

@@ -1,13 +1,13 @@
-"""Government working days (domain.calendar) and the fiscal year (domain.fiscal)."""
+"""Government working days and the fiscal year (domain.paperwork.calendar, .fiscal)."""
 
 from datetime import date, datetime
 
 import holidays
 import pytest
 
-from domain.calendar import HolidayCalendar
 from domain.errors import InvalidInput
-from domain.fiscal import (
+from domain.paperwork.calendar import HolidayCalendar
+from domain.paperwork.fiscal import (
     fiscal_quarter,
     fiscal_year,
     fiscal_year_bounds,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from domain.records import ResolutionRecord
+from domain.register.records import ResolutionRecord
 from projections import resolutions
 from workers.bootstrap import open_register
 
@@ -42,8 +42,8 @@ def test_resolutions_of_one_meeting_recorded_at_once_are_all_listed(settings):
     with reader.reading() as cursor:
         listed = resolutions.on_date(cursor, resolution(0).meeting_date)
     assert len(listed) == 40
-    from domain.directories import MeetingDay
     from domain.ids import meeting_day_id
+    from domain.register.directories import MeetingDay
     day: MeetingDay = reader.register.repository.get(meeting_day_id(resolution(0).meeting_date))
     assert len(day.resolutions) == 40
     for w in writers:
@@ -51,8 +51,8 @@ def test_resolutions_of_one_meeting_recorded_at_once_are_all_listed(settings):
 
 
 def test_an_agency_registered_by_another_process_is_known_at_once(settings):
-    from domain.process_steps import Actor
-    from domain.records import AgencyRecord
+    from domain.process.steps import Actor
+    from domain.register.records import AgencyRecord
 
     first, second = open_register(settings), open_register(settings)
     assert "MOJ" not in first.register.agency_codes()

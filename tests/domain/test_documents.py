@@ -1,7 +1,7 @@
 import pytest
 
-from domain.documents import DocumentNumber, parse_document_number
 from domain.errors import InvalidDocumentNumber
+from domain.paperwork.letter_numbers import DocumentNumber, parse_document_number
 
 
 @pytest.mark.parametrize(
@@ -111,6 +111,6 @@ def test_document_number_is_frozen_and_survives_a_dump_round_trip():
     "นร  0505 / ว  3407", "นร 1112/6450/2",
 ])
 def test_the_quick_key_is_the_parsers_key(text):
-    from domain.documents import document_key
+    from domain.paperwork.letter_numbers import document_key
 
     assert document_key(text) == parse_document_number(text).key

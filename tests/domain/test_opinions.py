@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.process import SlotStatus
-from domain.process_steps import Stance
+from domain.process.rules import SlotStatus
+from domain.process.steps import Stance
 
 
 def test_three_agencies_were_asked_and_all_three_answered(case_system, case):

@@ -1,13 +1,13 @@
-"""Recurrences and their deadlines (domain.recurrence)."""
+"""Recurrences and their deadlines (domain.register.recurrence)."""
 
 from datetime import date
 
 import pytest
 from pydantic import ValidationError
 
-from domain.calendar import HolidayCalendar
 from domain.errors import InvalidInput
-from domain.recurrence import (
+from domain.paperwork.calendar import HolidayCalendar
+from domain.register.recurrence import (
     AnnualInQuarter,
     Deadline,
     MonthlyByDay,

@@ -19,7 +19,7 @@ from domain.errors import (
     RescissionBeforeResolution,
     UnknownAgency,
 )
-from domain.records import ImportFile, ResolutionRecord
+from domain.register.records import ImportFile, ResolutionRecord
 from tests.conftest import CASE_FILE
 
 

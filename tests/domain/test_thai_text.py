@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from domain.errors import InvalidDate
-from domain.thai_text import (
+from domain.paperwork.thai_dates import (
     THAI_DIGITS,
     be_year,
     format_thai_date,

@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from domain.ids import proposal_id, refusals_id
-from domain.process_steps import Draft
-from domain.proposal import EVENT_FOR, Proposal
-from domain.records import ImportFile, ProposalRecord, StepRecord
+from domain.process.proposal import EVENT_FOR, Proposal
+from domain.process.steps import Draft
+from domain.register.records import ImportFile, ProposalRecord, StepRecord
 from projections import obligations
 from workers.bootstrap import RegisterSystem, verify_chain
 from workflows.contracts import ProposalStatus

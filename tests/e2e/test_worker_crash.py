@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from domain.proposal import Proposal
+from domain.process.proposal import Proposal
 from tests.e2e.reference_case import (
     assert_chain_intact,
     assert_key_question_answered,

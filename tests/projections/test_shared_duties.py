@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from domain.records import ResolutionRecord
+from domain.register.records import ResolutionRecord
 from projections import obligations
 from projections.sql import Cursor
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.process_steps import Draft, Step
-from domain.records import ImportFile, ProposalRecord
+from domain.process.steps import Draft, Step
+from domain.register.records import ImportFile, ProposalRecord
 from domain.values import SourceDocument
 from workers.bootstrap import RegisterSystem
 

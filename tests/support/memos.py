@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 
-from domain.records import ImportFile
+from domain.register.records import ImportFile
 
 _memo_numbers = itertools.count(1)
 

@@ -14,7 +14,7 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from domain.records import ImportFile
+from domain.register.records import ImportFile
 from tests.e2e.reference_case import earlier_resolutions
 from tests.support.memos import with_unique_memo
 from workers.temporal import binary, build_worker

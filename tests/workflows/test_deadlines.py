@@ -28,7 +28,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.errors import WrongStage
 from domain.ids import proposal_id
-from domain.process_steps import (
+from domain.process.proposal import Proposal
+from domain.process.steps import (
     Actor,
     Amend,
     Approve,
@@ -48,7 +49,6 @@ from domain.process_steps import (
     Step,
     Submit,
 )
-from domain.proposal import Proposal
 from domain.values import Clause, DocumentKind, SourceDocument
 from projections.proposals import board
 from workers.bootstrap import RegisterSystem

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.process_steps import Draft
+from domain.process.steps import Draft
 from projections import obligations
 from tests.conftest import Clock  # noqa: F401  (fixtures use it)
 

@@ -19,9 +19,9 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from domain import process
-from domain.process_steps import Draft
-from domain.records import ImportFile, proposal_workflow_id
+from domain.process import rules as process
+from domain.process.steps import Draft
+from domain.register.records import ImportFile, proposal_workflow_id
 from workflows.contracts import ProposalOutcome, StartProposal
 from workflows.proposal import ProposalWorkflow
 

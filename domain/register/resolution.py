@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.errors import ClauseNotFound, ClauseNotInForce, RescissionBeforeResolution
-from domain.events import RegisterAggregate
+from domain.events import RegisterAggregate, stored_as
 from domain.ids import resolution_id
-from domain.process_steps import Actor
+from domain.process.steps import Actor
 from domain.values import Clause, Obligation, ResolutionItemRef, SourceDocument
 
 
@@ -47,6 +47,7 @@ class ClauseRecord:
         return current
 
 
+@stored_as("domain.resolution")
 class Resolution(RegisterAggregate):
     # Annotated only for type checkers: at run time the library would read class
     # annotations as __init__ parameters, and state comes from events instead.

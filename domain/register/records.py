@@ -10,8 +10,8 @@ import hashlib
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.documents import parse_document_number
-from domain.process_steps import Actor, Draft, Step
+from domain.paperwork.letter_numbers import parse_document_number
+from domain.process.steps import Actor, Draft, Step
 from domain.values import AgencyCode, Clause, SourceDocument, ThaiDate
 
 DEFAULT_ACTOR = Actor(agency="SOC")

@@ -13,7 +13,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.errors import InvalidDocumentNumber
-from domain.thai_text import to_arabic_digits
+from domain.paperwork.thai_dates import to_arabic_digits
 
 _CONSONANTS = "ก-ฮ"
 # Series may carry vowels and tone marks (not just consonants); Thai digits

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from domain.errors import InvalidInput, NotPermitted, WrongStage
-from domain.process_steps import (
+from domain.process.steps import (
     Actor,
     Amend,
     Approve,

@@ -8,7 +8,7 @@ counts the day of the event itself (s. 193/3), so it is plain date arithmetic.
 
 from __future__ import annotations
 
-# The standard library's calendar, not domain.calendar.
+# The standard library's calendar, not domain.paperwork.calendar.
 from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,9 +18,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
 
-from domain.calendar import HolidayCalendar
 from domain.errors import InvalidInput
-from domain.fiscal import (
+from domain.paperwork.calendar import HolidayCalendar
+from domain.paperwork.fiscal import (
     MONTH_NAMES,
     fiscal_quarter,
     fiscal_year,

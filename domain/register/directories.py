@@ -12,9 +12,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.agencies import BUILTIN_AGENCIES
 from domain.errors import DocumentNumberReused, ResolutionNotFound
-from domain.events import RegisterAggregate
+from domain.events import RegisterAggregate, stored_as
 from domain.ids import (
     AGENCY_DIRECTORY_ID,
     HOLIDAY_BOOK_ID,
@@ -22,10 +21,12 @@ from domain.ids import (
     meeting_day_id,
     normalize_subject,
 )
-from domain.process_steps import Actor
+from domain.paperwork.agencies import BUILTIN_AGENCIES
+from domain.process.steps import Actor
 from domain.values import SourceDocument
 
 
+@stored_as("domain.directories")
 class RecordedDocument(RegisterAggregate):
     """Claims a letter number for one document (its issuer and date)."""
 
@@ -59,6 +60,7 @@ class RecordedDocument(RegisterAggregate):
                 field=field)
 
 
+@stored_as("domain.directories")
 class MeetingDay(RegisterAggregate):
     """The resolutions recorded for one cabinet meeting date."""
 
@@ -110,6 +112,7 @@ class MeetingDay(RegisterAggregate):
             f"that day's subjects: {subjects}", field=field)
 
 
+@stored_as("domain.directories")
 class AgencyDirectory(RegisterAggregate):
     """Agency codes the register knows beyond the built-in ones."""
 
@@ -145,6 +148,7 @@ class AgencyDirectory(RegisterAggregate):
                            name_en=name_en, actor=actor)
 
 
+@stored_as("domain.directories")
 class HolidayBook(RegisterAggregate):
     """Special holidays the cabinet declares, on top of the maintained calendar."""
 

@@ -18,9 +18,6 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.persistence import Mapper, RecordConflictError
 from eventsourcing.utils import get_topic
 
-from domain.agencies import BUILTIN_AGENCIES
-from domain.agency_check import check_agencies, check_resolution_agencies
-from domain.directories import AgencyDirectory, HolidayBook, MeetingDay, RecordedDocument
 from domain.errors import (
     InvalidInput,
     ProposalNotFound,
@@ -38,11 +35,13 @@ from domain.ids import (
     refusals_id,
     resolution_id,
 )
-from domain.mapping import PydanticMapper, UnusedTranscoder
-from domain.process import resolution_clauses
-from domain.process_steps import Actor, Decide, Draft, Notify, Outcome, Step
-from domain.proposal import Proposal, RefusalLog
-from domain.records import (
+from domain.paperwork.agencies import BUILTIN_AGENCIES
+from domain.process.proposal import Proposal, RefusalLog
+from domain.process.rules import resolution_clauses
+from domain.process.steps import Actor, Decide, Draft, Notify, Outcome, Step
+from domain.register.agency_check import check_agencies, check_resolution_agencies
+from domain.register.directories import AgencyDirectory, HolidayBook, MeetingDay, RecordedDocument
+from domain.register.records import (
     AgencyRecord,
     HolidayRecord,
     ImportFile,
@@ -50,8 +49,9 @@ from domain.records import (
     ProposalRecord,
     ResolutionRecord,
 )
-from domain.resolution import Resolution
+from domain.register.resolution import Resolution
 from domain.values import DocumentKind, ResolutionRef, SourceDocument
+from workers.storage.mapping import PydanticMapper, UnusedTranscoder
 
 Clock = Callable[[], datetime]
 A = TypeVar("A", bound=RegisterAggregate)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from domain import process
-from domain.events import RegisterAggregate
+from domain.events import RegisterAggregate, stored_as
 from domain.ids import proposal_id, refusals_id
-from domain.process_steps import (
+from domain.process import rules as process
+from domain.process.steps import (
     Actor,
     Amend,
     Approve,
@@ -36,6 +36,7 @@ from domain.process_steps import (
 )
 
 
+@stored_as("domain.proposal")
 class Proposal(RegisterAggregate):
     if TYPE_CHECKING:
         workflow_id: str
@@ -147,6 +148,7 @@ EVENT_FOR: dict[type, type[Proposal.StepTaken]] = {
 }
 
 
+@stored_as("domain.proposal")
 class RefusalLog(RegisterAggregate):
     """Attempts the engine refused, kept for auditors.
 

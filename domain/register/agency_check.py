@@ -10,7 +10,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from domain.agencies import ALL, require_known
+from domain.paperwork.agencies import ALL, require_known
 from domain.values import AgencyField
 
 

@@ -17,8 +17,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from domain.ledger import DEV_KEY, GENESIS, link
 from projections.sql import postgres_schema_lock
+from workers.storage.ledger import DEV_KEY, GENESIS, link
 
 LEDGER_KEY = "LEDGER_KEY"
 
