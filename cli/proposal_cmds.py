@@ -17,7 +17,8 @@ from cli.context import Context
 from cli.inputs import load_structured, validated
 from cli.render import emit_json, table
 from domain.errors import InvalidInput
-from domain.process.steps import Actor, Draft, Role, Step
+from domain.permissions import Actor, Role
+from domain.process.steps import Draft, Step
 from projections.proposals import board
 from workers.temporal import connect
 from workflows.contracts import StepResult

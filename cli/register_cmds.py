@@ -14,7 +14,7 @@ from cli.inputs import date_option, load_structured, moment_option, uuid_or_none
 from cli.render import Progress, emit_json, heading, table
 from domain.errors import InvalidInput, ResolutionNotFound
 from domain.paperwork.thai_dates import format_thai_date
-from domain.process.steps import Actor
+from domain.permissions import Actor
 from domain.register.records import AgencyRecord, HolidayRecord, ImportFile
 from projections import clauses, due, holidays, obligations, resolutions
 from projections.sql import Cursor

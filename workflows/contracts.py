@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.permissions import Actor
 from domain.process.steps import (
-    Actor,
     Amend,
     Approve,
     Decide,

@@ -18,8 +18,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain import errors
 from domain.ids import proposal_id
+from domain.permissions import Actor
 from domain.process.rules import check_draft
-from domain.process.steps import Actor, Draft, Step
+from domain.process.steps import Draft, Step
 from domain.register.application import Register
 from domain.register.records import proposal_workflow_id
 from workflows.contracts import (

@@ -21,15 +21,9 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.errors import RegisterError
+    from domain.permissions import ENGINE, Actor
     from domain.process import rules as process
-    from domain.process.steps import (
-        ENGINE,
-        Actor,
-        EscalateOverdue,
-        RemindOpinion,
-        Reschedule,
-        Step,
-    )
+    from domain.process.steps import EscalateOverdue, RemindOpinion, Reschedule, Step
     from workflows.activities import REFUSED, RegisterActivities, refusal
     from workflows.contracts import (
         AmendRequest,

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from domain.events import RegisterAggregate, stored_as
 from domain.ids import proposal_id, refusals_id
+from domain.permissions import Actor
 from domain.process import rules as process
 from domain.process.steps import (
-    Actor,
     Amend,
     Approve,
     Decide,

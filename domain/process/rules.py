@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from domain.errors import InvalidInput, NotPermitted, WrongStage
+from domain.permissions import Actor, Role
 from domain.process.steps import (
-    Actor,
     Amend,
     Approve,
     Decide,
@@ -34,7 +34,6 @@ from domain.process.steps import (
     RequestOpinions,
     RequestReview,
     Reschedule,
-    Role,
     Schedule,
     Stance,
     Step,

@@ -8,46 +8,11 @@ means the same thing wherever it is taken.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.values import AgencyCode, Clause, ClauseNo, SourceDocument, ThaiDate
-
-
-class Role(StrEnum):
-    STAFF = "staff"
-    HEAD = "head"
-    AUDITOR = "auditor"
-    SYSTEM = "system"
-
-
-class Actor(BaseModel):
-    """Who acts: an agency and the role its person holds (``NESDC:staff``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    agency: AgencyCode
-    role: Role = Role.STAFF
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            agency, _, role = value.partition(":")
-            return {"agency": agency, "role": role.strip().lower() or Role.STAFF}
-        return value
-
-    def __str__(self) -> str:
-        return f"{self.agency}:{self.role.value}"
-
-    @classmethod
-    def parse(cls, text: str) -> Actor:
-        return cls.model_validate(text)
-
-
-ENGINE = Actor(agency="SOC", role=Role.SYSTEM)
-"""The workflow engine acting on the Secretariat's behalf when a timer fires."""
 
 
 class Stance(StrEnum):

@@ -36,9 +36,10 @@ from domain.ids import (
     resolution_id,
 )
 from domain.paperwork.agencies import BUILTIN_AGENCIES
+from domain.permissions import Actor
 from domain.process.proposal import Proposal, RefusalLog
 from domain.process.rules import resolution_clauses
-from domain.process.steps import Actor, Decide, Draft, Notify, Outcome, Step
+from domain.process.steps import Decide, Draft, Notify, Outcome, Step
 from domain.register.agency_check import check_agencies, check_resolution_agencies
 from domain.register.directories import AgencyDirectory, HolidayBook, MeetingDay, RecordedDocument
 from domain.register.records import (

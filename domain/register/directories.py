@@ -22,7 +22,7 @@ from domain.ids import (
     normalize_subject,
 )
 from domain.paperwork.agencies import BUILTIN_AGENCIES
-from domain.process.steps import Actor
+from domain.permissions import Actor
 from domain.values import SourceDocument
 
 

@@ -11,7 +11,8 @@ import hashlib
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.paperwork.letter_numbers import parse_document_number
-from domain.process.steps import Actor, Draft, Step
+from domain.permissions import Actor
+from domain.process.steps import Draft, Step
 from domain.values import AgencyCode, Clause, SourceDocument, ThaiDate
 
 DEFAULT_ACTOR = Actor(agency="SOC")

@@ -10,7 +10,7 @@ from uuid import UUID
 from domain.errors import ClauseNotFound, ClauseNotInForce, RescissionBeforeResolution
 from domain.events import RegisterAggregate, stored_as
 from domain.ids import resolution_id
-from domain.process.steps import Actor
+from domain.permissions import Actor
 from domain.values import Clause, Obligation, ResolutionItemRef, SourceDocument
 
 

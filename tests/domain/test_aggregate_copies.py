@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import UTC, date, datetime
 
-from domain.process.steps import Actor
+from domain.permissions import Actor
 from domain.register.resolution import Resolution
 from domain.values import Clause, ResolutionItemRef, SourceDocument
 

@@ -51,7 +51,7 @@ def test_resolutions_of_one_meeting_recorded_at_once_are_all_listed(settings):
 
 
 def test_an_agency_registered_by_another_process_is_known_at_once(settings):
-    from domain.process.steps import Actor
+    from domain.permissions import Actor
     from domain.register.records import AgencyRecord
 
     first, second = open_register(settings), open_register(settings)

@@ -122,7 +122,7 @@ def test_as_of_15_december_2021_the_monthly_report_is_no_longer_due(case_system)
 
 
 def test_a_declared_special_holiday_moves_a_deadline(case_system):
-    from domain.process.steps import Actor
+    from domain.permissions import Actor
     from domain.register.records import HolidayRecord
 
     case_system.register.declare_holiday(HolidayRecord.model_validate({

@@ -28,9 +28,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.errors import WrongStage
 from domain.ids import proposal_id
+from domain.permissions import Actor
 from domain.process.proposal import Proposal
 from domain.process.steps import (
-    Actor,
     Amend,
     Approve,
     Decide,

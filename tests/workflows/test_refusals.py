@@ -27,8 +27,9 @@ from temporalio.exceptions import ApplicationError
 
 from domain.errors import ClauseNotFound, NotPermitted, WrongStage
 from domain.ids import refusals_id
+from domain.permissions import Actor
 from domain.process.proposal import RefusalLog
-from domain.process.steps import Actor, Decide, Draft, GiveOpinion
+from domain.process.steps import Decide, Draft, GiveOpinion
 from domain.values import Clause, RescissionTarget, ResolutionRef
 from workflows.contracts import ProposalStatus
 
