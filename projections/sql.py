@@ -9,7 +9,6 @@ comparisons are plain text comparisons on both databases.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -124,32 +123,3 @@ class Cursor:
             return list(plain.fetchall())
         finally:
             plain.row_factory = previous
-
-
-def postgres_lock_key(purpose: str, schema: str) -> str:
-    return f"cabinet-{purpose}:{schema}"
-
-
-@contextmanager
-def postgres_schema_lock(datastore: Any, *also: str) -> Iterator[None]:
-    """Take turns creating a schema's tables across threads and processes.
-
-    The worker and the projector start together and each creates the tables
-    it needs; PostgreSQL fails one of two concurrent ``CREATE OR REPLACE
-    FUNCTION`` (or ``CREATE TABLE IF NOT EXISTS``) with "tuple concurrently
-    updated", so creation holds a session advisory lock named by the schema,
-    and those named in ``also``: ``CREATE INDEX IF NOT EXISTS`` locks its
-    table even when the index exists, which deadlocks against a writer that
-    holds one table and wants the next unless they too take turns.
-    """
-    keys = [postgres_lock_key("schema", datastore.schema), *also]
-    # The library's pooled connections are in autocommit mode, so the locks are
-    # held for the session, across the several transactions creation uses.
-    with datastore.get_connection() as conn:
-        for key in keys:
-            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
-        try:
-            yield
-        finally:
-            for key in reversed(keys):
-                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))

@@ -8,22 +8,18 @@ and replay decodes each event once for all read models.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
-from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
-from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import get_topic
-from psycopg.sql import SQL
 
 from domain.register.application import Register
 from projections import clauses, holidays, obligations, proposals, resolutions
 from projections.batch import Batch
-from projections.sql import Cursor, Dialect, postgres_lock_key, postgres_schema_lock
+from projections.sql import Cursor, Dialect
 from projections.stored import EventData
 
 READ_MODELS = (resolutions, clauses, obligations, holidays, proposals)
@@ -53,7 +49,11 @@ class Overtaken(IntegrityError):
 
 
 class RegisterView(TrackingRecorder):
-    """Mixed into the library's tracking recorder for each database."""
+    """What every database's view does alike; workers/storage gives each database's.
+
+    A database's view says how a writer takes its turn, and how the position
+    is written and read inside a transaction.
+    """
 
     dialect: Dialect
     answers_questions = True
@@ -87,10 +87,16 @@ class RegisterView(TrackingRecorder):
                 for handler in HANDLERS.get(topic, ()):
                     handler(batch, data)
             batch.flush()
-            self._insert_tracking(raw, tracking)  # type: ignore[attr-defined]
+            self._record_position(raw, tracking)
         return True
 
     def _take_write_turn(self, raw: Any) -> None:
+        raise NotImplementedError
+
+    def _record_position(self, raw: Any, tracking: Tracking) -> None:
+        raise NotImplementedError
+
+    def _read_position(self, raw: Any, application_name: str) -> int | None:
         raise NotImplementedError
 
     @contextmanager
@@ -115,77 +121,7 @@ class RegisterView(TrackingRecorder):
 
     def position_in(self, cursor: Cursor, application_name: str) -> int:
         """The tracked position as the given read transaction sees it."""
-        found = self._max_tracking_id(application_name, cursor.raw)  # type: ignore[attr-defined]
-        return int(found or 0)
-
-
-class SQLiteRegisterView(RegisterView, SQLiteTrackingRecorder):
-    CACHE_KIB = 256 * 1024
-    SYNCHRONOUS = "NORMAL"
-
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        self.dialect = Dialect("sqlite")
-        self._tuned: weakref.WeakSet[Any] = weakref.WeakSet()
-        super().__init__(datastore, **kwargs)
-
-    @contextmanager
-    def _transaction(self, *, commit: bool) -> Iterator[Any]:
-        with self.datastore.get_connection(commit=commit) as connection:
-            if connection not in self._tuned:
-                # Index inserts into million-row tables thrash SQLite's default 2 MB
-                # page cache. And a view can always be rebuilt from the events, so
-                # it need not wait for each commit to reach the disk.
-                plain = connection.cursor()
-                plain.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
-                plain.execute(f"PRAGMA synchronous = {self.SYNCHRONOUS}")
-                self._tuned.add(connection)
-            with connection.transaction(commit=commit) as raw:
-                yield raw
-
-    def _take_write_turn(self, raw: Any) -> None:
-        # A write as the first statement takes the database's write lock (waiting
-        # for it) before the position is read, so no other writer slips in between.
-        raw.execute("UPDATE tracking SET notification_id = notification_id WHERE 0")
-
-    def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(),
-                *(self.dialect.sql(t) for t in self._statements())]
-
-
-class PostgresRegisterView(RegisterView, PostgresTrackingRecorder):
-    def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        self.dialect = Dialect("postgres", datastore.schema)
-        super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend(
-            SQL(self.dialect.sql(t)) for t in self._statements())  # type: ignore[misc]
-
-    def create_table(self) -> None:
-        with postgres_schema_lock(self.datastore, self._writers_key):
-            super().create_table()
-
-    @property
-    def _writers_key(self) -> str:
-        return postgres_lock_key("views", self.datastore.schema)
-
-    def _take_write_turn(self, raw: Any) -> None:
-        raw.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._writers_key,))
-
-
-class ScratchSQLiteRegisterView(SQLiteRegisterView):
-    """A throwaway rebuild for audit: no query indexes, no waiting for the disk."""
-
-    answers_questions = False
-    SYNCHRONOUS = "OFF"
-
-
-class ScratchPostgresRegisterView(PostgresRegisterView):
-    answers_questions = False
-
-
-def view_class_for(persistence_module: str, *, scratch: bool = False) -> type[RegisterView]:
-    if "postgres" in persistence_module.lower():
-        return ScratchPostgresRegisterView if scratch else PostgresRegisterView
-    return ScratchSQLiteRegisterView if scratch else SQLiteRegisterView
+        return self._read_position(cursor.raw, application_name) or 0
 
 
 class RegisterProjection(Projection[RegisterView]):

@@ -23,8 +23,10 @@ from domain.register.application import Register, utc_now
 from projections import audit
 from projections.runner import CatchUp
 from projections.sql import Cursor
-from projections.view import RegisterProjection, RegisterView, view_class_for
+from projections.view import RegisterProjection, RegisterView
 from workers.settings import Settings
+from workers.storage.chained import view_class_for
+from workers.storage.verify import VerifyReport, verify
 
 VIEWS_NAME = RegisterProjection.name
 
@@ -63,7 +65,7 @@ def prepare_storage(settings: Settings) -> None:
 
 def _view(settings: Settings, env: dict[str, str], *, scratch: bool = False) -> RegisterView:
     factory = InfrastructureFactory.construct(Environment(VIEWS_NAME, env))
-    view_class = view_class_for(env["PERSISTENCE_MODULE"], scratch=scratch)
+    view_class = view_class_for(factory, scratch=scratch)
     try:
         return factory.tracking_recorder(view_class)  # type: ignore[arg-type,return-value]
     except IntegrityError:
@@ -132,6 +134,6 @@ def _drop_schema(settings: Settings, schema: str) -> None:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def verify_chain(system: RegisterSystem) -> audit.VerifyReport:
+def verify_chain(system: RegisterSystem) -> VerifyReport:
     recorder: Any = system.register.recorder
-    return audit.verify(recorder)
+    return verify(recorder)

@@ -11,10 +11,11 @@ from eventsourcing.projection import ProjectionRunner
 
 from domain.register.application import Register
 from projections.runner import CatchUp
-from projections.view import PostgresRegisterView, RegisterProjection
+from projections.view import RegisterProjection
 from workers.bootstrap import open_register
 from workers.dev_server import DevServer
 from workers.settings import Settings
+from workers.storage.postgres import PostgresRegisterView
 from workers.temporal import TemporalUnavailable, build_worker, connect
 from workers.temporal import address as temporal_address
 

@@ -93,14 +93,14 @@ class Settings:
             env["LEDGER_KEY"] = self.ledger_key
         if self.store == "sqlite":
             env.update({
-                "PERSISTENCE_MODULE": "workers.storage.recorders:LedgeredSQLiteFactory",
+                "PERSISTENCE_MODULE": "workers.storage.sqlite:LedgeredSQLiteFactory",
                 "SQLITE_DBNAME": str(self.sqlite_path),
                 "SQLITE_LOCK_TIMEOUT": "30",
             })
         else:
             pg = self.postgres
             env.update({
-                "PERSISTENCE_MODULE": "workers.storage.recorders:LedgeredPostgresFactory",
+                "PERSISTENCE_MODULE": "workers.storage.postgres:LedgeredPostgresFactory",
                 "POSTGRES_HOST": pg.host,
                 "POSTGRES_PORT": str(pg.port),
                 "POSTGRES_DBNAME": pg.dbname,

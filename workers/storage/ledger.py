@@ -1,4 +1,4 @@
-"""The tamper-evident chain over the event log.
+"""The tamper-evident chain over the event log, and the form in which it names an aggregate.
 
 Each stored event gets a link: an HMAC over the previous link and the event
 as stored (its notification id, aggregate id, version, topic and bytes). The
@@ -23,10 +23,21 @@ def link(key: bytes, previous: bytes, notification_id: int, originator_id: UUID 
     # One message, one call into C: feeding the parts one by one cost more than
     # hashing the event itself.
     message = b"".join((previous, struct.pack(">QQ", notification_id, version),
-                        canonical_id(originator_id).encode(), b"\x1f", topic.encode(),
+                        stored_id(originator_id).encode(), b"\x1f", topic.encode(),
                         b"\x1f", state))
     return hmac.digest(key, message, hashlib.sha256)
 
 
-def canonical_id(originator_id: UUID | str) -> str:
-    return originator_id.hex if isinstance(originator_id, UUID) else UUID(originator_id).hex
+def stored_id(originator_id: UUID | str) -> str:
+    """An aggregate id as the chain stores and hashes it: 32 hex digits, no dashes.
+
+    The library hands ids back as UUIDs (PostgreSQL) or as text (SQLite), so
+    both are accepted. Text that is no UUID at all can only be a hand-edited
+    row; it is returned as found, for the verifier to name.
+    """
+    if isinstance(originator_id, UUID):
+        return originator_id.hex
+    try:
+        return UUID(originator_id).hex
+    except ValueError:
+        return originator_id
