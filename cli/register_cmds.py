@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,9 +14,10 @@ import structlog
 from cli.context import Context
 from cli.inputs import date_option, load_structured, moment_option, uuid_or_none, validated
 from cli.render import Progress, emit_json, heading, table
-from domain.errors import InvalidInput, ResolutionNotFound
+from domain.errors import InvalidInput, NotPermitted, ResolutionNotFound
 from domain.paperwork.thai_dates import format_thai_date
 from domain.permissions import Actor
+from domain.register.imports import LOCAL_OPERATOR
 from domain.register.records import AgencyRecord, HolidayRecord, ImportFile
 from projections import clauses, due, holidays, obligations, resolutions
 from projections.sql import Cursor
@@ -78,7 +81,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     add.add_argument("--source-number", help="the letter or circular declaring it")
     add.add_argument("--source-date", required=True)
     add.add_argument("--source-kind", default="circular")
-    add.add_argument("--as", dest="actor", default="SOC:staff")
+    add.add_argument("--as", dest="actor", required=True, metavar="AGENCY:ROLE",
+                     help="who declares it: the Secretariat's staff or head (SOC:staff)")
     add.set_defaults(handler=add_holiday)
     hl = hsub.add_parser("list", parents=[common])
     hl.set_defaults(handler=list_holidays)
@@ -89,7 +93,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     ga.add_argument("code")
     ga.add_argument("--name-th", required=True)
     ga.add_argument("--name-en", required=True)
-    ga.add_argument("--as", dest="actor", default="SOC:staff")
+    ga.add_argument("--as", dest="actor", required=True, metavar="AGENCY:ROLE",
+                    help="who adds it: the Secretariat's staff or head (SOC:staff)")
     ga.set_defaults(handler=add_agency)
     gl = gsub.add_parser("list", parents=[common])
     gl.set_defaults(handler=list_agencies)
@@ -116,7 +121,8 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
     data = load_structured(args.file)
     content: ImportFile = validated(ImportFile, data)
     progress = Progress("recording", content.size)
-    events = ctx.system.register.import_file(content, progress=progress)
+    # The CLI runs on the register's own machine: its user is the local operator.
+    events = ctx.system.register.import_file(content, progress=progress, actor=LOCAL_OPERATOR)
     progress.finish()
     viewing = Progress("updating views", None)
     ctx.system.catch_up(progress=viewing)
@@ -338,12 +344,24 @@ def audit_verify(ctx: Context, args: argparse.Namespace) -> int:
 # --- directories -------------------------------------------------------------------
 
 
+@contextmanager
+def _acting_as() -> Iterator[None]:
+    """A refusal of who acts names the option that said who: ``--as``."""
+    try:
+        yield
+    except NotPermitted as error:
+        raise NotPermitted(error.message, field="--as") from None
+
+
+
 def add_holiday(ctx: Context, args: argparse.Namespace) -> int:
     record = validated(HolidayRecord, {
         "date": args.date, "name": args.name,
         "source": {"kind": args.source_kind, "number": args.source_number,
                    "date": args.source_date, "issuer": "SOC"}})
-    ctx.system.register.declare_holiday(record, validated(Actor, args.actor, "--as"))
+    actor = validated(Actor, args.actor, "--as")
+    with _acting_as():
+        ctx.system.register.declare_holiday(record, actor)
     ctx.system.catch_up()
     if ctx.json:
         emit_json({"date": record.date.isoformat(), "name": record.name})
@@ -366,7 +384,9 @@ def list_holidays(ctx: Context, args: argparse.Namespace) -> int:
 def add_agency(ctx: Context, args: argparse.Namespace) -> int:
     record = validated(AgencyRecord, {"code": args.code, "name_th": args.name_th,
                                       "name_en": args.name_en})
-    ctx.system.register.register_agency(record, validated(Actor, args.actor, "--as"))
+    actor = validated(Actor, args.actor, "--as")
+    with _acting_as():
+        ctx.system.register.register_agency(record, actor)
     if ctx.json:
         emit_json({"code": record.code})
     else:

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
@@ -40,7 +40,7 @@ class RegisterAggregate(Aggregate):
 
     @classmethod
     def _create(cls, event_class: Any, *, id: UUID | None = None,
-                **kwargs: Any) -> Any:
+                **kwargs: Any) -> Self:
         """Start a new aggregate from its created event.
 
         The library's general path inspects signatures and filters keyword

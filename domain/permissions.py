@@ -118,7 +118,10 @@ PERMITS: dict[str, Permit] = {
     "declare_holiday": Permit(Party.SECRETARIAT, DESK, "declare a special holiday"),
     "register_agency": Permit(Party.SECRETARIAT, DESK, "add an agency to the register"),
     "record_resolution": Permit(Party.SECRETARIAT, DESK, "record a cabinet resolution"),
-    "import": Permit(Party.ANY_AGENCY, OPERATORS, "import a file into the register"),
+    "record_notice": Permit(Party.SECRETARIAT, DESK, "record a resolution's notice"),
+    # An import records agencies, holidays and resolutions in the Secretariat's
+    # name, so only the Secretariat's own operator may run one.
+    "import": Permit(Party.SECRETARIAT, OPERATORS, "import a file into the register"),
     "rebuild_views": Permit(Party.ANY_AGENCY, OPERATORS, "rebuild the register's views"),
     "read": Permit(Party.ANY_AGENCY, READERS, "read the register"),
     "audit": Permit(Party.ANY_AGENCY, frozenset({Role.AUDITOR, Role.OPERATOR}),

@@ -17,6 +17,19 @@ DEFAULT_DATA_DIR = "cabinet-data"
 DEFAULT_TASK_QUEUE = "cabinet-proposals"
 
 
+STORED_FORM = {
+    "MAPPER_TOPIC": "workers.storage.mapping:PydanticMapper",
+    "TRANSCODER_TOPIC": "workers.storage.mapping:UnusedTranscoder",
+    "CONFLICT_ERROR_TOPIC": "eventsourcing.persistence:RecordConflictError",
+}
+"""How the register's events are stored, whatever the store: the library's own
+settings name the mapper and transcoder (``InfrastructureFactory.mapper``),
+and the register's own names the error a store raises when two writers
+collide, which its unit of work retries. Named here, at the composition root,
+so that domain/ imports no storage code. An in-memory register for tests is
+``{**STORED_FORM, "PERSISTENCE_MODULE": "eventsourcing.popo"}``."""
+
+
 class SettingsError(ValueError):
     """A setting has a value the system cannot use."""
 
@@ -88,7 +101,7 @@ class Settings:
 
     def register_env(self) -> dict[str, str]:
         """The eventsourcing environment for the register and its views."""
-        env = {"AGGREGATE_CACHE_MAXSIZE": "4096"}
+        env = {"AGGREGATE_CACHE_MAXSIZE": "4096", **STORED_FORM}
         if self.ledger_key:
             env["LEDGER_KEY"] = self.ledger_key
         if self.store == "sqlite":
