@@ -43,13 +43,17 @@ UPDATE_FOR_STEP: dict[str, tuple[str, type[StepRequest]]] = {
 
 
 @cache
-def request_model(name: str) -> type[_Model]:
-    """A typed request for one step (``EndorseRequest``: actor and an ``Endorse``), for an
-    API's schema; it decodes into the same shape as ``StepRequest``."""
+def request_model(name: str) -> type[StepRequest]:
+    """The request of one staff step (``GiveOpinionRequest``: an actor and a ``GiveOpinion``).
+
+    The workflow decodes each update with its step's own model, so a bad
+    payload is reported against that step's fields; an API can publish it
+    as the route's schema. Its instances are ``StepRequest``s.
+    """
     step_type: type[ProcessStep] = STAFF_STEPS[name]
-    model: type[_Model] = create_model(
-        f"{step_type.__name__}Request", __base__=_Model, __module__=__name__,
-        actor=(Actor, ...), step=(step_type, ...))
+    model: type[StepRequest] = create_model(
+        f"{step_type.__name__}Request", __base__=StepRequest, __module__=__name__,
+        __doc__=f"Who acts, and the {name} step.", step=(step_type, ...))
     return model
 
 

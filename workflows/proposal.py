@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         StepRequest,
         StepResult,
         TakeStep,
+        request_model,
     )
 
 BANGKOK = timezone(timedelta(hours=7))
@@ -228,14 +229,11 @@ def _step_request(name: str, args: Sequence[RawValue]) -> StepRequest:
         raise refusal(InvalidInput(f"the {name} update takes one request, not {len(args)}",
                                    field="request"))
     try:
-        request = workflow.payload_converter().from_payload(args[0].payload, StepRequest)
+        request = workflow.payload_converter().from_payload(args[0].payload,
+                                                            request_model(name))
     except ValidationError as error:
-        first = error.errors()[0]
-        raise refusal(InvalidInput(first["msg"], field=".".join(
-            str(part) for part in first["loc"]))) from None
-    if request.step.step != name:
-        raise refusal(InvalidInput(f"the {name} update carries a {request.step.step} step",
-                                   field="step.step"))
+        where = ".".join(str(part) for part in error.errors()[0]["loc"])
+        raise refusal(InvalidInput(str(error), field=where or None)) from None
     return request
 
 

@@ -25,6 +25,7 @@ class Schedule(ProcessStep):
     step: Literal["schedule"] = "schedule"
     meeting_date: ThaiDate
     agenda_item: str | None = None
+    """The item's number on the agenda, as written."""
 
     event_name: ClassVar[str] = "Scheduled"
     stages: ClassVar[tuple[Stage, ...]] = OPEN
@@ -50,7 +51,7 @@ class Decide(ProcessStep):
     outcome: Outcome
     meeting_date: ThaiDate
     approved_items: tuple[ClauseNo, ...] | None = None
-    """Items approved; ``None`` means all of them."""
+    """The items approved (all of them if none are named)."""
     modifications: tuple[Clause, ...] = ()
     """Items approved in a modified form (replacing the proposed item of that number)."""
     directives: tuple[Clause, ...] = ()
@@ -150,6 +151,7 @@ class Notify(ProcessStep):
     step: Literal["notify"] = "notify"
     circular: SourceDocument
     recipients: tuple[str, ...] = Field(min_length=1)
+    """An agency the circular goes to."""
 
     event_name: ClassVar[str] = "Notified"
     stages: ClassVar[tuple[Stage, ...]] = (Stage.DECIDED,)

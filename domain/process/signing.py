@@ -23,10 +23,13 @@ class Draft(ProcessStep):
 
     step: Literal["draft"] = "draft"
     proposer: AgencyCode
+    """The proposing agency's code (the acting agency if not given)."""
     supervisor: AgencyCode = "DPM"
+    """The supervising Deputy PM's code."""
     title: str = Field(min_length=1)
     memo: SourceDocument
     items: tuple[Clause, ...] = Field(min_length=1)
+    """The proposed items."""
 
     event_name: ClassVar[str] = "Drafted"
     doing: ClassVar[str] = "draft"
@@ -92,7 +95,9 @@ class Submit(ProcessStep):
     step: Literal["submit"] = "submit"
     letter: SourceDocument
     legal_basis: str | None = None
+    """The law or rule the matter goes to the cabinet under."""
     urgent: bool = False
+    """The letter asks for the matter to be taken urgently."""
 
     event_name: ClassVar[str] = "Submitted"
     stages: ClassVar[tuple[Stage, ...]] = (Stage.APPROVED,)
