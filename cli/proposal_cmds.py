@@ -33,7 +33,8 @@ STEPS: dict[str, type[ProcessStep]] = step_verbs()
 """Each step a person takes, by its command word (``request-opinions``)."""
 
 
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("proposal", parents=[common], help="start and move a proposal")
     psub = p.add_subparsers(dest="proposal_command", required=True, metavar="STEP")
 

@@ -71,8 +71,9 @@ class ProposalDesk:
         bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)),
                          step=step.step, actor=str(actor), update_id=attempt)
         try:
-            result = await handle.execute_update(step.step, StepRequest(actor=actor, step=step),
-                                                 id=attempt, result_type=StepResult)
+            result: StepResult = await handle.execute_update(
+                step.step, StepRequest(actor=actor, step=step), id=attempt,
+                result_type=StepResult)
         except WorkflowUpdateFailedError as failure:
             error = _as_register_error(failure.cause)
             self._refused(workflow_id, attempt, step.step, actor, error,
@@ -92,7 +93,8 @@ class ProposalDesk:
 
     async def outcome(self, workflow_id: str) -> ProposalOutcome:
         handle = self.client.get_workflow_handle(workflow_id, result_type=ProposalOutcome)
-        return await handle.result()
+        outcome: ProposalOutcome = await handle.result()
+        return outcome
 
     def _refused(self, workflow_id: str, attempt: str, step: str, actor: Actor,
                  error: errors.RegisterError, payload: str) -> None:

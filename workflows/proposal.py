@@ -163,7 +163,7 @@ class ProposalWorkflow:
             today=self._today()))
         self.state = process.evolve(self.state, step)
         self.changes += 1
-        self._note(step.step, actor, _describe(step))
+        self._note(step.step, actor, step.describe())
         return StepResult(stage=self.state.stage.value,
                           next_to_act=process.next_to_act(self.state), recorded=recorded)
 
@@ -242,16 +242,3 @@ def _update_id() -> str:
     assert info is not None
     return info.id
 
-
-def _describe(step: Step) -> str:
-    for name in ("letter", "document", "circular"):
-        document = getattr(step, name, None)
-        if document is not None:
-            return document.describe()
-    agency = getattr(step, "agency", None)
-    if agency is not None:
-        due = getattr(step, "due", None)
-        return f"{agency}, due {due}" if due else agency
-    if hasattr(step, "meeting_date"):
-        return f"meeting of {step.meeting_date}"
-    return step.step

@@ -60,6 +60,21 @@ class ProcessStep(BaseModel):
         """True for the steps only the engine takes, on a timer (never a person's update)."""
         return permissions.PERMITS[cls.name()].roles == permissions.ENGINE_ONLY
 
+    def describe(self) -> str:
+        """The step in a few words for a proposal's history: its document, agency or meeting."""
+        for name in ("letter", "document", "circular", "memo"):
+            document = getattr(self, name, None)
+            if document is not None:
+                return str(document.describe())
+        agency = getattr(self, "agency", None)
+        if agency is not None:
+            due = getattr(self, "due", None)
+            return f"{agency}, due {due}" if due else str(agency)
+        meeting = getattr(self, "meeting_date", None)
+        if meeting is not None:
+            return f"meeting of {meeting}"
+        return self.step
+
     # --- the rule ----------------------------------------------------------------------
 
     def check(self, state: ProposalState, actor: Actor, today: date | None) -> None:

@@ -55,8 +55,10 @@ class Proposal(RegisterAggregate):
     def draft(cls, *, workflow_id: str, step: Draft, actor: Actor, step_id: str,
               at: datetime) -> Proposal:
         process.check_draft(step, actor)
-        return cls._create(cls.Drafted, id=proposal_id(workflow_id), timestamp=at,
-                           workflow_id=workflow_id, step_id=step_id, step=step, actor=actor)
+        proposal: Proposal = cls._create(
+            cls.Drafted, id=proposal_id(workflow_id), timestamp=at, workflow_id=workflow_id,
+            step_id=step_id, step=step, actor=actor)
+        return proposal
 
     def take(self, step: Step, actor: Actor, *, step_id: str, at: datetime,
              today: Any = None) -> bool:
@@ -124,8 +126,9 @@ class RefusalLog(RegisterAggregate):
 
     @classmethod
     def open(cls, workflow_id: str, at: datetime) -> RefusalLog:
-        return cls._create(cls.Opened, id=refusals_id(workflow_id), timestamp=at,
-                           workflow_id=workflow_id)
+        log: RefusalLog = cls._create(cls.Opened, id=refusals_id(workflow_id), timestamp=at,
+                                      workflow_id=workflow_id)
+        return log
 
     def refuse(self, *, attempt_id: str, step: str, actor: str, reason: str, field: str | None,
                payload: str, at: datetime) -> None:
