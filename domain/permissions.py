@@ -91,7 +91,8 @@ class Permit:
     party: Party
     roles: frozenset[Role]
     what: str
-    """The action in words, for refusals: "endorse for the supervising Deputy PM"."""
+    """The action in words, for refusals: "endorse for the supervising Deputy PM";
+    ``{agency}`` stands for the party's agency ("give {agency}'s opinion")."""
 
 
 PERMITS: dict[str, Permit] = {
@@ -101,7 +102,7 @@ PERMITS: dict[str, Permit] = {
     "approve": Permit(Party.PRIME_MINISTER, SIGNERS, "approve submission to the cabinet"),
     "submit": Permit(Party.PROPOSER, SIGNERS, "submit the proposal to the Secretariat"),
     "request_opinions": Permit(Party.SECRETARIAT, DESK, "request opinions"),
-    "opinion": Permit(Party.NAMED_AGENCY, DESK, "give this agency's opinion"),
+    "opinion": Permit(Party.NAMED_AGENCY, DESK, "give {agency}'s opinion"),
     "amend": Permit(Party.PROPOSER, SIGNERS, "amend the proposal"),
     "request_review": Permit(Party.SECRETARIAT, DESK, "request a review of opinions"),
     "extend": Permit(Party.SECRETARIAT, DESK, "extend an opinion's deadline"),
@@ -141,16 +142,17 @@ def check(verb: str, actor: Actor, *, party_agency: str | None = None) -> None:
     agency = FIXED_AGENCY.get(permit.party, party_agency)
     if permit.party is not Party.ANY_AGENCY and agency is None:
         raise ValueError(f"{verb}: {permit.party.value} must be given as party_agency")
+    what = permit.what.replace("{agency}", agency or "the agency")
     if actor.role is Role.AUDITOR and Role.AUDITOR not in permit.roles:
         raise NotPermitted("auditors only read the register", field="actor")
     if actor.role is Role.SYSTEM and Role.SYSTEM not in permit.roles:
-        raise NotPermitted(f"to {permit.what} is a person's action, not the engine's",
+        raise NotPermitted(f"to {what} is a person's action, not the engine's",
                            field="actor")
     if agency is not None and actor.agency != agency:
-        raise NotPermitted(f"only {agency} may {permit.what}; {actor} may not", field="actor")
+        raise NotPermitted(f"only {agency} may {what}; {actor} may not", field="actor")
     if actor.role not in permit.roles:
         allowed = " or ".join(sorted(r.value for r in permit.roles))
-        raise NotPermitted(f"to {permit.what} is for the role {allowed}, not {actor.role.value}",
+        raise NotPermitted(f"to {what} is for the role {allowed}, not {actor.role.value}",
                            field="actor")
 
 

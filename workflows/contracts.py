@@ -1,34 +1,21 @@
 """Typed inputs and results of the proposal workflow's updates, queries and activities.
 
 Pydantic models, converted by ``pydantic_data_converter`` on client and
-worker alike. Each update takes the acting person and one step model from
+worker alike. Each staff step is an update of the same name taking a
+``StepRequest``: the acting person and one step model from
 ``domain.process.steps``, the same models the register records.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 
 from domain.permissions import Actor
-from domain.process.steps import (
-    Amend,
-    Approve,
-    Decide,
-    Draft,
-    Endorse,
-    ExtendDeadline,
-    GiveOpinion,
-    Notify,
-    ProceedWithout,
-    RequestOpinions,
-    RequestReview,
-    Schedule,
-    Step,
-    Submit,
-    Withdraw,
-)
+from domain.process.declaration import ProcessStep
+from domain.process.steps import STAFF_STEPS, Draft, Step
 
 
 class _Model(BaseModel):
@@ -43,87 +30,31 @@ class StartProposal(_Model):
     """How many days before an opinion's deadline the engine sends a reminder."""
 
 
-class EndorseRequest(_Model):
+class StepRequest(_Model):
+    """The input of every staff step's update: who acts, and the step (named as the update)."""
+
     actor: Actor
-    step: Endorse
+    step: Step
 
 
-class ApproveRequest(_Model):
-    actor: Actor
-    step: Approve
+UPDATE_FOR_STEP: dict[str, tuple[str, type[StepRequest]]] = {
+    name: (name, StepRequest) for name in STAFF_STEPS}
+"""The update (and its input model) for each staff step, by the step's name: the same name."""
 
 
-class SubmitRequest(_Model):
-    actor: Actor
-    step: Submit
+@cache
+def request_model(name: str) -> type[StepRequest]:
+    """The request of one staff step (``GiveOpinionRequest``: an actor and a ``GiveOpinion``).
 
-
-class RequestOpinionsRequest(_Model):
-    actor: Actor
-    step: RequestOpinions
-
-
-class OpinionRequest(_Model):
-    actor: Actor
-    step: GiveOpinion
-
-
-class AmendRequest(_Model):
-    actor: Actor
-    step: Amend
-
-
-class RequestReviewRequest(_Model):
-    actor: Actor
-    step: RequestReview
-
-
-class ExtendRequest(_Model):
-    actor: Actor
-    step: ExtendDeadline
-
-
-class ProceedWithoutRequest(_Model):
-    actor: Actor
-    step: ProceedWithout
-
-
-class ScheduleRequest(_Model):
-    actor: Actor
-    step: Schedule
-
-
-class DecideRequest(_Model):
-    actor: Actor
-    step: Decide
-
-
-class NotifyRequest(_Model):
-    actor: Actor
-    step: Notify
-
-
-class WithdrawRequest(_Model):
-    actor: Actor
-    step: Withdraw
-
-
-UPDATE_FOR_STEP: dict[str, tuple[str, type[_Model]]] = {
-    "endorse": ("endorse", EndorseRequest),
-    "approve": ("approve", ApproveRequest),
-    "submit": ("submit", SubmitRequest),
-    "request_opinions": ("request_opinions", RequestOpinionsRequest),
-    "opinion": ("opinion", OpinionRequest),
-    "amend": ("amend", AmendRequest),
-    "request_review": ("request_review", RequestReviewRequest),
-    "extend": ("extend", ExtendRequest),
-    "proceed_without": ("proceed_without", ProceedWithoutRequest),
-    "schedule": ("schedule", ScheduleRequest),
-    "decide": ("decide", DecideRequest),
-    "notify": ("notify", NotifyRequest),
-    "withdraw": ("withdraw", WithdrawRequest),
-}
-"""The update (and its input model) for each staff step, by the step's name."""
+    The workflow decodes each update with its step's own model, so a bad
+    payload is reported against that step's fields; an API can publish it
+    as the route's schema. Its instances are ``StepRequest``s.
+    """
+    step_type: type[ProcessStep] = STAFF_STEPS[name]
+    model: type[StepRequest] = create_model(
+        f"{step_type.__name__}Request", __base__=StepRequest, __module__=__name__,
+        __doc__=f"Who acts, and the {name} step.", step=(step_type, ...))
+    return model
 
 
 class StepResult(_Model):

@@ -24,10 +24,10 @@ from domain.process.steps import Draft, Step
 from domain.register.application import Register
 from domain.register.records import proposal_workflow_id
 from workflows.contracts import (
-    UPDATE_FOR_STEP,
     ProposalOutcome,
     ProposalStatus,
     StartProposal,
+    StepRequest,
     StepResult,
 )
 from workflows.proposal import ProposalWorkflow
@@ -66,15 +66,14 @@ class ProposalDesk:
         return workflow_id
 
     async def act(self, workflow_id: str, step: Step, actor: Actor) -> StepResult:
-        name, model = UPDATE_FOR_STEP[step.step]
         attempt = str(uuid.uuid4())
         handle = self.client.get_workflow_handle(workflow_id)
         bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)),
                          step=step.step, actor=str(actor), update_id=attempt)
         try:
-            result = await handle.execute_update(name, model.model_validate({"actor": actor,
-                                                                         "step": step}),
-                                                 id=attempt, result_type=StepResult)
+            result: StepResult = await handle.execute_update(
+                step.step, StepRequest(actor=actor, step=step), id=attempt,
+                result_type=StepResult)
         except WorkflowUpdateFailedError as failure:
             error = _as_register_error(failure.cause)
             self._refused(workflow_id, attempt, step.step, actor, error,
@@ -94,7 +93,8 @@ class ProposalDesk:
 
     async def outcome(self, workflow_id: str) -> ProposalOutcome:
         handle = self.client.get_workflow_handle(workflow_id, result_type=ProposalOutcome)
-        return await handle.result()
+        outcome: ProposalOutcome = await handle.result()
+        return outcome
 
     def _refused(self, workflow_id: str, attempt: str, step: str, actor: Actor,
                  error: errors.RegisterError, payload: str) -> None:

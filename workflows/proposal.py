@@ -1,6 +1,7 @@
 """The proposal workflow: one per proposal, from the proposer's draft to the notice.
 
-Staff move it with Updates. Each update's validator applies the process
+Staff move it with Updates, one per staff step and named as the step; one
+handler takes them all. Its validator applies the process
 rules (``domain.process``) to the current state, so a wrong actor, a wrong
 stage or a malformed payload is refused before anything happens. An
 accepted step is recorded in the register by a local activity (the step id
@@ -12,41 +13,39 @@ escalate overdue ones to the Secretariat, and wait out a deferral.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.errors import RegisterError
+    from pydantic import ValidationError
+
+    from domain.errors import InvalidInput, RegisterError
     from domain.permissions import ENGINE, Actor
     from domain.process import rules as process
-    from domain.process.steps import EscalateOverdue, RemindOpinion, Reschedule, Step
+    from domain.process.steps import (
+        STAFF_STEPS,
+        EscalateOverdue,
+        RemindOpinion,
+        Reschedule,
+        Step,
+    )
     from workflows.activities import REFUSED, RegisterActivities, refusal
     from workflows.contracts import (
-        AmendRequest,
-        ApproveRequest,
-        DecideRequest,
-        EndorseRequest,
-        ExtendRequest,
         HistoryEntry,
-        NotifyRequest,
-        OpinionRequest,
         OpinionStatus,
-        ProceedWithoutRequest,
         ProposalOutcome,
         ProposalStatus,
         RecordDraft,
-        RequestOpinionsRequest,
-        RequestReviewRequest,
-        ScheduleRequest,
         StartProposal,
+        StepRequest,
         StepResult,
-        SubmitRequest,
         TakeStep,
-        WithdrawRequest,
+        request_model,
     )
 
 BANGKOK = timezone(timedelta(hours=7))
@@ -164,7 +163,7 @@ class ProposalWorkflow:
             today=self._today()))
         self.state = process.evolve(self.state, step)
         self.changes += 1
-        self._note(step.step, actor, _describe(step))
+        self._note(step.step, actor, step.describe())
         return StepResult(stage=self.state.stage.value,
                           next_to_act=process.next_to_act(self.state), recorded=recorded)
 
@@ -190,110 +189,17 @@ class ProposalWorkflow:
         self.history.append(HistoryEntry(step=step, actor=str(actor), at=workflow.now(),
                                          note=note))
 
-    # --- updates: one per staff step ----------------------------------------------------
+    # --- updates: one per staff step, all through one handler -----------------------------
 
-    @workflow.update
-    async def endorse(self, request: EndorseRequest) -> StepResult:
+    @workflow.update(dynamic=True)
+    async def take_step(self, name: str, args: Sequence[RawValue]) -> StepResult:
+        """Every staff step is an update named as the step ("endorse", "opinion", …)."""
+        request = _step_request(name, args)
         return await self._staff_step(request.step, request.actor)
 
-    @endorse.validator
-    def _endorse_allowed(self, request: EndorseRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def approve(self, request: ApproveRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @approve.validator
-    def _approve_allowed(self, request: ApproveRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def submit(self, request: SubmitRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @submit.validator
-    def _submit_allowed(self, request: SubmitRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def request_opinions(self, request: RequestOpinionsRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @request_opinions.validator
-    def _request_opinions_allowed(self, request: RequestOpinionsRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def opinion(self, request: OpinionRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @opinion.validator
-    def _opinion_allowed(self, request: OpinionRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def amend(self, request: AmendRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @amend.validator
-    def _amend_allowed(self, request: AmendRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def request_review(self, request: RequestReviewRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @request_review.validator
-    def _request_review_allowed(self, request: RequestReviewRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def extend(self, request: ExtendRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @extend.validator
-    def _extend_allowed(self, request: ExtendRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def proceed_without(self, request: ProceedWithoutRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @proceed_without.validator
-    def _proceed_without_allowed(self, request: ProceedWithoutRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def schedule(self, request: ScheduleRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @schedule.validator
-    def _schedule_allowed(self, request: ScheduleRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def decide(self, request: DecideRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @decide.validator
-    def _decide_allowed(self, request: DecideRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def notify(self, request: NotifyRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @notify.validator
-    def _notify_allowed(self, request: NotifyRequest) -> None:
-        self._check(request.step, request.actor)
-
-    @workflow.update
-    async def withdraw(self, request: WithdrawRequest) -> StepResult:
-        return await self._staff_step(request.step, request.actor)
-
-    @withdraw.validator
-    def _withdraw_allowed(self, request: WithdrawRequest) -> None:
+    @take_step.validator
+    def _step_allowed(self, name: str, args: Sequence[RawValue]) -> None:
+        request = _step_request(name, args)
         self._check(request.step, request.actor)
 
     # --- queries -------------------------------------------------------------------------
@@ -313,21 +219,26 @@ class ProposalWorkflow:
             history=tuple(self.history))
 
 
+def _step_request(name: str, args: Sequence[RawValue]) -> StepRequest:
+    """The update's input as a step named ``name``, or the refusal saying what is wrong."""
+    if name not in STAFF_STEPS:
+        raise refusal(InvalidInput(
+            f"there is no step {name!r}; the steps are {', '.join(STAFF_STEPS)}",
+            field="step"))
+    if len(args) != 1:
+        raise refusal(InvalidInput(f"the {name} update takes one request, not {len(args)}",
+                                   field="request"))
+    try:
+        request = workflow.payload_converter().from_payload(args[0].payload,
+                                                            request_model(name))
+    except ValidationError as error:
+        where = ".".join(str(part) for part in error.errors()[0]["loc"])
+        raise refusal(InvalidInput(str(error), field=where or None)) from None
+    return request
+
+
 def _update_id() -> str:
     info = workflow.current_update_info()
     assert info is not None
     return info.id
 
-
-def _describe(step: Step) -> str:
-    for name in ("letter", "document", "circular"):
-        document = getattr(step, name, None)
-        if document is not None:
-            return document.describe()
-    agency = getattr(step, "agency", None)
-    if agency is not None:
-        due = getattr(step, "due", None)
-        return f"{agency}, due {due}" if due else agency
-    if hasattr(step, "meeting_date"):
-        return f"meeting of {step.meeting_date}"
-    return step.step

@@ -7,6 +7,7 @@ so a retried step is recognised and recorded once.
 
 from __future__ import annotations
 
+import types
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,30 +15,18 @@ from domain.events import RegisterAggregate, stored_as
 from domain.ids import proposal_id, refusals_id
 from domain.permissions import Actor
 from domain.process import rules as process
-from domain.process.steps import (
-    Amend,
-    Approve,
-    Decide,
-    Draft,
-    Endorse,
-    EscalateOverdue,
-    ExtendDeadline,
-    GiveOpinion,
-    Notify,
-    ProceedWithout,
-    RemindOpinion,
-    RequestOpinions,
-    RequestReview,
-    Reschedule,
-    Schedule,
-    Step,
-    Submit,
-    Withdraw,
-)
+from domain.process.declaration import ProcessStep
+from domain.process.steps import TAKEN_STEPS, Draft, Step
 
 
-@stored_as("domain.proposal")
 class Proposal(RegisterAggregate):
+    """One proposal; its events are ``Drafted`` and one ``StepTaken`` subclass per step.
+
+    The step events (``Proposal.Endorsed``, ``Proposal.OpinionGiven``, …) are
+    made from the steps' declarations below, named by each step's
+    ``event_name``, and pinned like any other.
+    """
+
     if TYPE_CHECKING:
         workflow_id: str
         state: process.ProposalState
@@ -62,60 +51,14 @@ class Proposal(RegisterAggregate):
             aggregate.state = process.evolve(aggregate.state, self.step)  # type: ignore[attr-defined]
             aggregate.step_ids.add(self.step_id)
 
-    class Endorsed(StepTaken):
-        step: Endorse
-
-    class ApprovedForSubmission(StepTaken):
-        step: Approve
-
-    class Submitted(StepTaken):
-        step: Submit
-
-    class OpinionsRequested(StepTaken):
-        step: RequestOpinions
-
-    class OpinionGiven(StepTaken):
-        step: GiveOpinion
-
-    class Amended(StepTaken):
-        step: Amend
-
-    class ReviewRequested(StepTaken):
-        step: RequestReview
-
-    class DeadlineExtended(StepTaken):
-        step: ExtendDeadline
-
-    class WentOnWithout(StepTaken):
-        step: ProceedWithout
-
-    class ReminderIssued(StepTaken):
-        step: RemindOpinion
-
-    class OverdueEscalated(StepTaken):
-        step: EscalateOverdue
-
-    class Scheduled(StepTaken):
-        step: Schedule
-
-    class Decided(StepTaken):
-        step: Decide
-
-    class Rescheduled(StepTaken):
-        step: Reschedule
-
-    class Notified(StepTaken):
-        step: Notify
-
-    class Withdrawn(StepTaken):
-        step: Withdraw
-
     @classmethod
     def draft(cls, *, workflow_id: str, step: Draft, actor: Actor, step_id: str,
               at: datetime) -> Proposal:
         process.check_draft(step, actor)
-        return cls._create(cls.Drafted, id=proposal_id(workflow_id), timestamp=at,
-                           workflow_id=workflow_id, step_id=step_id, step=step, actor=actor)
+        proposal: Proposal = cls._create(
+            cls.Drafted, id=proposal_id(workflow_id), timestamp=at, workflow_id=workflow_id,
+            step_id=step_id, step=step, actor=actor)
+        return proposal
 
     def take(self, step: Step, actor: Actor, *, step_id: str, at: datetime,
              today: Any = None) -> bool:
@@ -128,24 +71,26 @@ class Proposal(RegisterAggregate):
         return True
 
 
+def _step_event(step_type: type[ProcessStep]) -> type[Proposal.StepTaken]:
+    """``Proposal.<event_name>``: the event recording one step, carrying its model."""
+    name = step_type.event_name
+
+    def body(namespace: dict[str, Any]) -> None:
+        namespace.update({
+            "__module__": Proposal.__module__, "__qualname__": f"{Proposal.__qualname__}.{name}",
+            "__annotations__": {"step": step_type}, "__doc__": step_type.__doc__})
+
+    event_class: type[Proposal.StepTaken] = types.new_class(
+        name, (Proposal.StepTaken,), exec_body=body)
+    setattr(Proposal, name, event_class)
+    return event_class
+
+
 EVENT_FOR: dict[type, type[Proposal.StepTaken]] = {
-    Endorse: Proposal.Endorsed,
-    Approve: Proposal.ApprovedForSubmission,
-    Submit: Proposal.Submitted,
-    RequestOpinions: Proposal.OpinionsRequested,
-    GiveOpinion: Proposal.OpinionGiven,
-    Amend: Proposal.Amended,
-    RequestReview: Proposal.ReviewRequested,
-    ExtendDeadline: Proposal.DeadlineExtended,
-    ProceedWithout: Proposal.WentOnWithout,
-    RemindOpinion: Proposal.ReminderIssued,
-    EscalateOverdue: Proposal.OverdueEscalated,
-    Schedule: Proposal.Scheduled,
-    Decide: Proposal.Decided,
-    Reschedule: Proposal.Rescheduled,
-    Notify: Proposal.Notified,
-    Withdraw: Proposal.Withdrawn,
-}
+    step_type: _step_event(step_type) for step_type in TAKEN_STEPS.values()}
+"""The register's event for each step taken after the draft."""
+
+stored_as("domain.proposal")(Proposal)
 
 
 @stored_as("domain.proposal")
@@ -181,8 +126,9 @@ class RefusalLog(RegisterAggregate):
 
     @classmethod
     def open(cls, workflow_id: str, at: datetime) -> RefusalLog:
-        return cls._create(cls.Opened, id=refusals_id(workflow_id), timestamp=at,
-                           workflow_id=workflow_id)
+        log: RefusalLog = cls._create(cls.Opened, id=refusals_id(workflow_id), timestamp=at,
+                                      workflow_id=workflow_id)
+        return log
 
     def refuse(self, *, attempt_id: str, step: str, actor: str, reason: str, field: str | None,
                payload: str, at: datetime) -> None:

@@ -1,210 +1,31 @@
-"""The steps of a proposal's path to the cabinet, as typed commands.
+"""Every step of a proposal's path to the cabinet, in one union.
 
-One model per step. The same models are the register's event payloads, the
-import file's proposal records, and the workflow's update inputs, so a step
-means the same thing wherever it is taken.
+The steps are declared in ``signing``, ``consultation`` and ``meeting`` (see
+``declaration`` for what a declaration holds). Adding a step is writing its
+model there, giving it a row in ``domain.permissions.PERMITS``, and naming
+it in ``Step`` below; everything else is derived from ``STEP_TYPES``.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
-from domain.values import AgencyCode, Clause, ClauseNo, SourceDocument, ThaiDate
-
-
-class Stance(StrEnum):
-    CONCUR = "concur"
-    CONCUR_WITH_REMARKS = "concur_with_remarks"
-    OBJECT = "object"
-
-
-class Outcome(StrEnum):
-    APPROVED = "approved"
-    APPROVED_WITH_MODIFICATIONS = "approved_with_modifications"
-    REJECTED = "rejected"
-    DEFERRED = "deferred"
-    RETURNED = "returned"
-
-
-class _Step(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Draft(_Step):
-    """The proposing agency's memo to the PM through the supervising Deputy PM."""
-
-    step: Literal["draft"] = "draft"
-    proposer: AgencyCode
-    supervisor: AgencyCode = "DPM"
-    title: str = Field(min_length=1)
-    memo: SourceDocument
-    items: tuple[Clause, ...] = Field(min_length=1)
-
-
-class Endorse(_Step):
-    """The Deputy PM endorses the proposal, or approves an amendment to it."""
-
-    step: Literal["endorse"] = "endorse"
-    document: SourceDocument
-    remarks: str | None = None
-
-
-class Approve(_Step):
-    """The PM approves submitting the matter to the cabinet."""
-
-    step: Literal["approve"] = "approve"
-    document: SourceDocument
-
-
-class Submit(_Step):
-    """The proposer's formal letter to the Secretariat."""
-
-    step: Literal["submit"] = "submit"
-    letter: SourceDocument
-    legal_basis: str | None = None
-    urgent: bool = False
-
-
-class OpinionRequest(_Step):
-    agency: AgencyCode
-    due: ThaiDate
-
-
-class RequestOpinions(_Step):
-    """The Secretariat asks agencies for opinions, each with a deadline."""
-
-    step: Literal["request_opinions"] = "request_opinions"
-    letter: SourceDocument
-    requests: tuple[OpinionRequest, ...] = Field(min_length=1)
-
-
-class GiveOpinion(_Step):
-    """An agency's opinion; a later one from the same agency supersedes the earlier."""
-
-    step: Literal["opinion"] = "opinion"
-    agency: AgencyCode
-    letter: SourceDocument
-    stance: Stance
-    remarks: tuple[str, ...] = ()
-
-    @model_validator(mode="after")
-    def _remarks_match_stance(self) -> GiveOpinion:
-        if self.stance is Stance.CONCUR_WITH_REMARKS and not self.remarks:
-            raise ValueError("an opinion that concurs with remarks must give the remarks")
-        return self
-
-
-class Amend(_Step):
-    """The proposer adds or replaces items; the Deputy PM must approve it."""
-
-    step: Literal["amend"] = "amend"
-    letter: SourceDocument
-    items: tuple[Clause, ...] = Field(min_length=1)
-
-
-class RequestReview(_Step):
-    """The Secretariat asks chosen agencies to review their opinions after an amendment."""
-
-    step: Literal["request_review"] = "request_review"
-    letter: SourceDocument
-    requests: tuple[OpinionRequest, ...] = Field(min_length=1)
-
-
-class ExtendDeadline(_Step):
-    step: Literal["extend"] = "extend"
-    agency: AgencyCode
-    due: ThaiDate
-    reason: str | None = None
-
-
-class ProceedWithout(_Step):
-    """The Secretariat goes on without an agency's outstanding opinion."""
-
-    step: Literal["proceed_without"] = "proceed_without"
-    agency: AgencyCode
-    reason: str = Field(min_length=1)
-
-
-class RemindOpinion(_Step):
-    """Recorded by the engine when an opinion's reminder timer fires."""
-
-    step: Literal["remind"] = "remind"
-    agency: AgencyCode
-    due: ThaiDate
-
-
-class EscalateOverdue(_Step):
-    """Recorded by the engine when an opinion's deadline passes unanswered."""
-
-    step: Literal["escalate"] = "escalate"
-    agency: AgencyCode
-    due: ThaiDate
-
-
-class Schedule(_Step):
-    """The Secretariat places the proposal on a cabinet meeting's agenda."""
-
-    step: Literal["schedule"] = "schedule"
-    meeting_date: ThaiDate
-    agenda_item: str | None = None
-
-
-class Decide(_Step):
-    """The cabinet's decision, recorded by the Secretariat."""
-
-    step: Literal["decide"] = "decide"
-    outcome: Outcome
-    meeting_date: ThaiDate
-    approved_items: tuple[ClauseNo, ...] | None = None
-    """Items approved; ``None`` means all of them."""
-    modifications: tuple[Clause, ...] = ()
-    """Items approved in a modified form (replacing the proposed item of that number)."""
-    directives: tuple[Clause, ...] = ()
-    """Items the cabinet adds, such as a direction to act on an agency's opinion."""
-    next_meeting: ThaiDate | None = None
-    reasons: str | None = None
-
-    @model_validator(mode="after")
-    def _fits_outcome(self) -> Decide:
-        if self.outcome is Outcome.DEFERRED:
-            if self.next_meeting is None:
-                raise ValueError("a deferred decision needs next_meeting")
-            if self.next_meeting <= self.meeting_date:
-                raise ValueError("next_meeting must come after meeting_date")
-        elif self.next_meeting is not None:
-            raise ValueError("next_meeting is only for a deferred decision")
-        if self.outcome is Outcome.APPROVED_WITH_MODIFICATIONS and not (
-            self.modifications or self.approved_items is not None
-        ):
-            raise ValueError("approved_with_modifications needs modifications or approved_items")
-        return self
-
-
-class Reschedule(_Step):
-    """Recorded by the engine when a deferred proposal's next meeting day arrives."""
-
-    step: Literal["reschedule"] = "reschedule"
-    meeting_date: ThaiDate
-
-
-class Notify(_Step):
-    """The Secretariat's circular notifying the resolution."""
-
-    step: Literal["notify"] = "notify"
-    circular: SourceDocument
-    recipients: tuple[str, ...] = Field(min_length=1)
-
-
-class Withdraw(_Step):
-    """The proposer withdraws before the cabinet decides."""
-
-    step: Literal["withdraw"] = "withdraw"
-    letter: SourceDocument
-    reason: str | None = None
-
+from domain.process.consultation import (
+    EscalateOverdue,
+    ExtendDeadline,
+    GiveOpinion,
+    OpinionRequest,
+    ProceedWithout,
+    RemindOpinion,
+    RequestOpinions,
+    RequestReview,
+)
+from domain.process.declaration import ProcessStep
+from domain.process.meeting import Decide, Notify, Reschedule, Schedule
+from domain.process.signing import Amend, Approve, Draft, Endorse, Submit, Withdraw
+from domain.process.stages import Outcome, Stance
 
 Step = Annotated[
     Draft
@@ -225,4 +46,23 @@ Step = Annotated[
     | Notify
     | Withdraw,
     Field(discriminator="step"),
+]
+
+STEP_TYPES: dict[str, type[ProcessStep]] = {
+    step_type.name(): step_type for step_type in get_args(get_args(Step)[0])}
+"""Each step's model by the step's name ("endorse", "request_opinions", …)."""
+
+TAKEN_STEPS: dict[str, type[ProcessStep]] = {
+    name: step_type for name, step_type in STEP_TYPES.items() if step_type is not Draft}
+"""The steps taken on a drafted proposal: each is an event of the register's Proposal."""
+
+STAFF_STEPS: dict[str, type[ProcessStep]] = {
+    name: step_type for name, step_type in TAKEN_STEPS.items() if not step_type.by_engine()}
+"""The steps people take (the workflow's updates, the CLI's verbs, the API's routes)."""
+
+__all__ = [
+    "STAFF_STEPS", "STEP_TYPES", "TAKEN_STEPS", "Amend", "Approve", "Decide", "Draft",
+    "Endorse", "EscalateOverdue", "ExtendDeadline", "GiveOpinion", "Notify", "OpinionRequest",
+    "Outcome", "ProceedWithout", "ProcessStep", "RemindOpinion", "RequestOpinions",
+    "RequestReview", "Reschedule", "Schedule", "Stance", "Step", "Submit", "Withdraw",
 ]

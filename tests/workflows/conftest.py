@@ -6,17 +6,20 @@ see each other's proposals.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.register.records import ImportFile
 from tests.e2e.reference_case import earlier_resolutions
 from tests.support.memos import with_unique_memo
+from tests.workflows.office import Office
 from workers.temporal import binary, build_worker
 from workflows.desk import ProposalDesk
 
@@ -53,3 +56,17 @@ async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
+@pytest_asyncio.fixture
+async def office(time_skipping, system) -> AsyncIterator[Office]:
+    """The deadline tests' office (tests/workflows/office.py), with its own worker."""
+    task_queue = f"deadlines-{uuid.uuid4().hex[:8]}"
+    worker = build_worker(time_skipping.client, system.register, task_queue,
+                          workflow_failure_exception_types=[Exception])
+    async with worker:
+        office = Office(time_skipping, ProposalDesk(time_skipping.client, system.register,
+                                                    task_queue), system)
+        yield office
+        # Later tests move the shared clock; nothing of this test may wake up then.
+        for workflow_id in office.started:
+            with contextlib.suppress(RPCError):  # already finished
+                await time_skipping.client.get_workflow_handle(workflow_id).terminate()

@@ -1,0 +1,81 @@
+"""One scene for every proposal step: a state it may be taken in, and the step itself.
+
+Built from the reference case without a store: the state before each of the
+case's steps, plus the steps the case never takes (extend, go on without,
+remind, escalate, reschedule, withdraw), each placed where it is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from domain.permissions import Actor
+from domain.process import rules as process
+from domain.process.steps import (
+    Decide,
+    Draft,
+    EscalateOverdue,
+    ExtendDeadline,
+    Outcome,
+    ProceedWithout,
+    RemindOpinion,
+    Reschedule,
+    Step,
+    Withdraw,
+)
+from domain.register.records import ImportFile
+from domain.values import SourceDocument
+
+
+@dataclass(frozen=True)
+class Scene:
+    state: process.ProposalState
+    step: Step
+    actor: Actor
+    """Who takes the step in the case (or, for the steps it never takes, who would)."""
+
+
+def scenes(case: ImportFile) -> dict[str, Scene]:
+    """A scene for every step's name; the case's first occurrence of each."""
+    proposal = case.proposals[0]
+    draft = proposal.steps[0]
+    assert isinstance(draft.step, Draft)
+    found: dict[str, Scene] = {"draft": Scene(process.start(draft.step), draft.step, draft.actor)}
+    state = process.start(draft.step)
+    consulting = scheduled = None
+    for taken in proposal.steps[1:]:
+        found.setdefault(taken.step.step, Scene(state, taken.step, taken.actor))
+        state = process.evolve(state, taken.step)
+        if state.stage is process.Stage.CONSULTING and state.pending and consulting is None:
+            consulting = state
+        if state.stage is process.Stage.SCHEDULED and scheduled is None:
+            scheduled = state
+    assert consulting is not None and scheduled is not None
+    found.update(_steps_the_case_never_takes(found["draft"].state, consulting, scheduled))
+    return found
+
+
+def _steps_the_case_never_takes(drafted: process.ProposalState,
+                                consulting: process.ProposalState,
+                                scheduled: process.ProposalState) -> dict[str, Scene]:
+    slot = consulting.pending[0]
+    secretariat = Actor.parse("SOC:staff")
+    engine = Actor.parse("SOC:system")
+    assert scheduled.meeting_date is not None
+    deferral = Decide(outcome=Outcome.DEFERRED, meeting_date=scheduled.meeting_date,
+                      next_meeting=scheduled.meeting_date + timedelta(days=7))
+    deferred = process.evolve(scheduled, deferral)
+    withdrawal = SourceDocument(kind="letter", number="นร 1220/999", date=drafted.memo.date,
+                                issuer=drafted.proposer)
+    return {
+        "extend": Scene(consulting, ExtendDeadline(
+            agency=slot.agency, due=slot.due + timedelta(days=7)), secretariat),
+        "proceed_without": Scene(consulting, ProceedWithout(
+            agency=slot.agency, reason="no answer"), secretariat),
+        "remind": Scene(consulting, RemindOpinion(agency=slot.agency, due=slot.due), engine),
+        "escalate": Scene(consulting, EscalateOverdue(agency=slot.agency, due=slot.due), engine),
+        "reschedule": Scene(deferred, Reschedule(meeting_date=deferral.next_meeting), engine),
+        "withdraw": Scene(drafted, Withdraw(letter=withdrawal),
+                          Actor.parse(f"{drafted.proposer}:head")),
+    }
