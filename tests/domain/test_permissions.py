@@ -101,8 +101,8 @@ def test_check_needs_the_agency_a_relational_party_stands_for():
 
 def test_the_secretariat_runs_the_register_desk_and_operators_the_machine():
     check("declare_holiday", Actor.parse("SOC:staff"))
-    check("import", Actor.parse("MOI:operator"))
+    check("import", Actor.parse("SOC:operator"))
     for verb, actor in (("declare_holiday", "MOI:head"), ("register_agency", "SOC:auditor"),
-                        ("import", "SOC:head")):
+                        ("import", "SOC:head"), ("import", "MOI:operator")):
         with pytest.raises(NotPermitted):
             check(verb, Actor.parse(actor))

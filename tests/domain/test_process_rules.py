@@ -26,6 +26,7 @@ from domain.process.steps import (
 )
 from domain.register.application import Register
 from domain.register.records import ImportFile, ProposalRecord
+from tests.support.in_memory import in_memory_register
 from tests.support.proposal_scenes import scenes
 
 CASE = ImportFile.model_validate(yaml.safe_load(
@@ -40,7 +41,7 @@ SECRETARIAT = Actor.parse("SOC:staff")
 @pytest.fixture
 def register() -> Register:
     """The register on the library's in-memory store, with the case's earlier resolutions."""
-    app = Register(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    app = in_memory_register()
     for resolution in CASE.resolutions:
         app.record_resolution(resolution)
     return app

@@ -24,9 +24,8 @@ from domain.register.records import (
     ResolutionRecord,
 )
 from domain.values import DocumentKind, ResolutionRef, SourceDocument
-from workers.settings import STORED_FORM
+from tests.support.in_memory import IN_MEMORY
 
-IN_MEMORY = {**STORED_FORM, "PERSISTENCE_MODULE": "eventsourcing.popo"}
 AGENCIES = ("SOC", "PM", "OPDC", "NESDC", "MOI")
 ACTORS = [Actor(agency=agency, role=role) for agency in AGENCIES for role in Role]
 SECRETARIAT_DESK = {Actor.parse("SOC:staff"), Actor.parse("SOC:head")}
