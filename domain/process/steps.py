@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.values import AgencyCode, Clause, ClauseNo, SourceDocument, ThaiDate
+from domain.paperwork.fields import Line, Text, ThaiDate
+from domain.values import AgencyCode, Clause, ClauseNo, SourceDocument
 
 
 class Stance(StrEnum):
@@ -39,7 +40,7 @@ class Draft(_Step):
     step: Literal["draft"] = "draft"
     proposer: AgencyCode
     supervisor: AgencyCode = "DPM"
-    title: str = Field(min_length=1)
+    title: Line
     memo: SourceDocument
     items: tuple[Clause, ...] = Field(min_length=1)
 
@@ -49,7 +50,7 @@ class Endorse(_Step):
 
     step: Literal["endorse"] = "endorse"
     document: SourceDocument
-    remarks: str | None = None
+    remarks: Text | None = None
 
 
 class Approve(_Step):
@@ -64,7 +65,7 @@ class Submit(_Step):
 
     step: Literal["submit"] = "submit"
     letter: SourceDocument
-    legal_basis: str | None = None
+    legal_basis: Text | None = None
     urgent: bool = False
 
 
@@ -88,7 +89,7 @@ class GiveOpinion(_Step):
     agency: AgencyCode
     letter: SourceDocument
     stance: Stance
-    remarks: tuple[str, ...] = ()
+    remarks: tuple[Text, ...] = ()
 
     @model_validator(mode="after")
     def _remarks_match_stance(self) -> GiveOpinion:
@@ -117,7 +118,7 @@ class ExtendDeadline(_Step):
     step: Literal["extend"] = "extend"
     agency: AgencyCode
     due: ThaiDate
-    reason: str | None = None
+    reason: Text | None = None
 
 
 class ProceedWithout(_Step):
@@ -125,7 +126,7 @@ class ProceedWithout(_Step):
 
     step: Literal["proceed_without"] = "proceed_without"
     agency: AgencyCode
-    reason: str = Field(min_length=1)
+    reason: Text
 
 
 class RemindOpinion(_Step):
@@ -149,7 +150,7 @@ class Schedule(_Step):
 
     step: Literal["schedule"] = "schedule"
     meeting_date: ThaiDate
-    agenda_item: str | None = None
+    agenda_item: Line | None = None
 
 
 class Decide(_Step):
@@ -165,7 +166,7 @@ class Decide(_Step):
     directives: tuple[Clause, ...] = ()
     """Items the cabinet adds, such as a direction to act on an agency's opinion."""
     next_meeting: ThaiDate | None = None
-    reasons: str | None = None
+    reasons: Text | None = None
 
     @model_validator(mode="after")
     def _fits_outcome(self) -> Decide:
@@ -195,7 +196,7 @@ class Notify(_Step):
 
     step: Literal["notify"] = "notify"
     circular: SourceDocument
-    recipients: tuple[str, ...] = Field(min_length=1)
+    recipients: tuple[Line, ...] = Field(min_length=1)
 
 
 class Withdraw(_Step):
@@ -203,7 +204,7 @@ class Withdraw(_Step):
 
     step: Literal["withdraw"] = "withdraw"
     letter: SourceDocument
-    reason: str | None = None
+    reason: Text | None = None
 
 
 Step = Annotated[
