@@ -67,8 +67,11 @@ def _agency_code(value: str) -> str:
 
 
 def _letter_number(value: str) -> str:
-    parse_document_number(value)  # refuses a malformed number
-    return split_heading(value)[1]  # as written, without a leading ที่ or urgency
+    parse_document_number(value)  # refuses a malformed number; keeps it as written
+    return value.strip()
+
+
+_HEADING_START = re.compile(r"\s*(?:ด่วน|ลับ|ปกปิด|ที่)")
 
 
 class AgencyField:
@@ -131,22 +134,19 @@ class SourceDocument(BaseModel):
     title: Line | None = None
     note: Text | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _urgency_into_note(cls, data: Any) -> Any:
+    @model_validator(mode="after")
+    def _urgency_into_note(self) -> SourceDocument:
         # "ด่วนที่สุด ที่ นร ..." heads the letter, not its number: the number is
         # kept without it, and the urgency (real information) goes to the note.
-        if not isinstance(data, dict) or not isinstance(data.get("number"), str):
-            return data
-        heading, number = split_heading(data["number"])
-        if not heading:
-            return data
-        note = data.get("note")
-        data = {**data, "number": number}
-        if heading != "ที่":
-            urgency = heading.removesuffix("ที่").strip()
-            data["note"] = f"{urgency}; {note}" if isinstance(note, str) and note else urgency
-        return data
+        # A stored number never has a heading, so decoding stops at the match.
+        if self.number is None or not _HEADING_START.match(self.number):
+            return self
+        heading, number = split_heading(self.number)
+        object.__setattr__(self, "number", number)
+        urgency = heading.removesuffix("ที่").strip()
+        if urgency:
+            object.__setattr__(self, "note", f"{urgency}; {self.note}" if self.note else urgency)
+        return self
 
     @property
     def number_key(self) -> str | None:

@@ -193,3 +193,20 @@ def test_moments_at_the_ends_of_time_are_refused(refused, moment):
 def test_days_the_register_cannot_hold_are_refused(refused, day):
     refused("due", "--at", day, field="--at")
     refused("diff", "--from", day, "--to", "2021-01-01", field="--from")
+
+
+def test_a_buddhist_year_in_iso_form_is_refused_in_a_step_option(refused):
+    err = refused("proposal", "approve", "OPDC-1220-489", "--as", "PM:head",
+                  "--doc-date", "2569-11-21", field="document.date")
+    assert "Buddhist Era" in err
+
+
+def test_a_step_file_with_a_duplicate_key_is_refused(refused, tmp_path):
+    path = write(tmp_path, "step.yaml", "meeting_date: 2021-11-09\nmeeting_date: 2021-11-16\n")
+    refused("proposal", "schedule", "OPDC-1220-489", "--as", "SOC:staff", "--file", path,
+            field="file")
+
+
+def test_a_step_option_takes_a_thai_form_and_an_epoch_is_refused(refused):
+    refused("proposal", "schedule", "OPDC-1220-489", "--as", "SOC:staff",
+            "--meeting", "1636416000", field="meeting_date")

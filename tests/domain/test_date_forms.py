@@ -44,7 +44,7 @@ def test_an_unknown_weekday_is_refused():
 
 
 def test_a_christian_year_after_slashes_is_refused_as_possibly_month_first():
-    with pytest.raises(InvalidDate, match="B.E."):
+    with pytest.raises(InvalidDate, match=r"B\.E\."):
         parse_date("11/9/2021")
 
 
