@@ -135,8 +135,17 @@ def _no_constant(name: str) -> Any:
     raise InvalidInput(f"{name} is not a value the register reads", field="file")
 
 
+MAX_NODES = 5_000_000
+"""Values in a file once its YAML aliases are expanded (a 6 MB import has about 1.5 million)."""
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key given twice in one mapping (it keeps the last)."""
+    """YAML's safe loader, refusing a key given twice in one mapping (it keeps the last),
+    and a few aliases that expand to billions of values ("billion laughs")."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        _expanded_size(node, {})
+        return super().construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
@@ -153,6 +162,23 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                                    f" and {line})", field="file")
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(node: yaml.Node, known: dict[int, int]) -> int:
+    size = known.get(id(node))
+    if size is not None:
+        return size
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(item, known) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(key, known) + _expanded_size(value, known)
+                    for key, value in node.value)
+    if size > MAX_NODES:
+        raise InvalidInput(f"the file expands to more than {MAX_NODES:,} values (through its"
+                           " aliases)", field="file")
+    known[id(node)] = size
+    return size
 
 
 def validated(model: type[BaseModel], data: Any, prefix: str = "") -> Any:

@@ -210,3 +210,10 @@ def test_a_step_file_with_a_duplicate_key_is_refused(refused, tmp_path):
 def test_a_step_option_takes_a_thai_form_and_an_epoch_is_refused(refused):
     refused("proposal", "schedule", "OPDC-1220-489", "--as", "SOC:staff",
             "--meeting", "1636416000", field="meeting_date")
+
+
+def test_aliases_that_expand_to_billions_of_values_are_refused(refused, tmp_path):
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    err = refused("import", write(tmp_path, "r.yaml", "\n".join(lines) + "\n"), field="file")
+    assert "aliases" in err
