@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -77,9 +78,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         # The reader (a pager, `head`) stopped reading; that is not a failure.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
-    except (PersistenceError, OSError) as error:
+    except (PersistenceError, sqlite3.DatabaseError, OSError) as error:
+        if _not_a_register(error):
+            return _bad_input(RegisterError(
+                f"{settings.data_dir} holds a file that is not a register database ({error})",
+                field="--data-dir"))
         print(f"cabinet: the register's store failed: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except RecursionError:
+        return _bad_input(RegisterError("the input is nested too deeply to be read"))
+
     except KeyboardInterrupt:
         print("cabinet: interrupted", file=sys.stderr)
         return 130
@@ -89,6 +97,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         ctx.close()
+
+
+def _not_a_register(error: BaseException) -> bool:
+    # SQLite says so when it opens a file that is no database, or a damaged one.
+    text = str(error)
+    return "file is not a database" in text or "database disk image is malformed" in text
 
 
 def _bad_input(error: RegisterError) -> int:

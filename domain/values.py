@@ -12,7 +12,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from pydantic import (
@@ -20,19 +20,22 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     StringConstraints,
+    model_validator,
 )
 
 from domain.errors import InvalidInput
 from domain.paperwork.agencies import check_code_syntax
-from domain.paperwork.letter_numbers import document_key, parse_document_number
-from domain.paperwork.thai_dates import parse_date, to_arabic_digits
+from domain.paperwork.fields import Line, Text, ThaiDate
+from domain.paperwork.letter_numbers import document_key, parse_document_number, split_heading
+from domain.paperwork.thai_dates import to_arabic_digits
 from domain.register.recurrence import Recurrence, Standing
 
 _CLAUSE_NO = re.compile(r"^[0-9]+(?:\.[0-9]+)*[a-z]?$")  # [0-9]: \d also matches Thai digits
 _CODE = r"^[A-Z][A-Z0-9_-]{1,15}$"
 _CANONICAL_LETTER = (
-    r"^[ก-ฮ]{1,4}\.? ?[0-9๐-๙]+(?: ?\([ก-ฮ0-9๐-๙ ]+\))? ?/ ?"
+    r"^[ก-ฮ]{1,4}\.? ?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*(?: ?\([ก-ฮ0-9๐-๙ ]+\))? ?/ ?"
     r"(?:[ก-ฮ]{1,3}(?:\([ก-ฮ]\))? ?)?[0-9๐-๙]+(?:/[0-9๐-๙]+)?$"
 )
 
@@ -43,11 +46,16 @@ def number_key(number: str) -> str:
     return document_key(number)
 
 
-def _thai_date(value: str) -> date:
-    return parse_date(value)
-
-
-def _clause_no(value: str | int) -> str:
+def _clause_no(value: object) -> str:
+    if isinstance(value, bool):
+        # YAML reads yes, no, on, off, true and false as booleans.
+        raise InvalidInput(f"{value!r} is not a clause number: write the number in quotes,"
+                           " e.g. \"1\"")
+    if isinstance(value, float):
+        raise InvalidInput(f"{value!r} is not a clause number: a number with a point must be"
+                           " written in quotes, e.g. \"4.10\"")
+    if not isinstance(value, str | int):
+        raise InvalidInput(f"{value!r} is not a clause number (e.g. 2, 4.1)")
     text = to_arabic_digits(str(value).strip()).lower()
     if not _CLAUSE_NO.match(text):
         raise InvalidInput(f"{text!r} is not a clause number (e.g. 2, 4.1)")
@@ -63,6 +71,9 @@ def _letter_number(value: str) -> str:
     return value.strip()
 
 
+_HEADING_START = re.compile(r"\s*(?:ด่วน|ลับ|ปกปิด|ที่)")
+
+
 class AgencyField:
     """Marks a field holding an agency code, so one walk can check every code in a record."""
 
@@ -71,24 +82,22 @@ class AgencyField:
 
 
 # Each type below is a left-to-right union: the first member is the form the
-# register stores (ISO dates, canonical codes and numbers), checked inside
-# pydantic's core without calling Python; anything else staff write (Thai
-# dates, Thai digits, loose spacing) falls to the second member, the parser
-# that accepts it or says exactly what is wrong. Decoding a stored event only
-# ever takes the first path.
+# register stores (canonical codes and numbers), checked inside pydantic's core
+# without calling Python; anything else staff write (Thai digits, loose
+# spacing) falls to the second member, the parser that accepts it or says
+# exactly what is wrong. Decoding a stored event only ever takes the first
+# path. ThaiDate, Line and Text (domain.paperwork.fields) are built the same way.
 _LEFT_FIRST = Field(union_mode="left_to_right")
 
 if TYPE_CHECKING:
-    ThaiDate = date
     ClauseNo = str
     LetterNumber = str
     AgencyCode = str
     BearerCode = str
 else:
-    ThaiDate = Annotated[date | Annotated[str, AfterValidator(_thai_date)], _LEFT_FIRST]
     ClauseNo = Annotated[
         Annotated[str, StringConstraints(pattern=_CLAUSE_NO.pattern)]
-        | Annotated[str | int, AfterValidator(_clause_no)], _LEFT_FIRST]
+        | Annotated[Any, PlainValidator(_clause_no)], _LEFT_FIRST]
     LetterNumber = Annotated[
         Annotated[str, StringConstraints(pattern=_CANONICAL_LETTER)]
         | Annotated[str, AfterValidator(_letter_number)], _LEFT_FIRST]
@@ -96,7 +105,7 @@ else:
                   | Annotated[str, AfterValidator(_agency_code)])
     AgencyCode = Annotated[_CODE_TYPE, _LEFT_FIRST, AgencyField()]
     BearerCode = Annotated[_CODE_TYPE, _LEFT_FIRST, AgencyField(allow_all=True)]
-"""ThaiDate: a date in ISO or Thai (B.E. year, Thai digits, full or short month).
+"""ThaiDate: a date in ISO or Thai (see domain.paperwork.fields).
 BearerCode: an agency code, or ``ALL`` for a duty that binds every agency."""
 
 
@@ -122,8 +131,22 @@ class SourceDocument(BaseModel):
     date: ThaiDate
     issuer: AgencyCode
     number: LetterNumber | None = None
-    title: str | None = None
-    note: str | None = None
+    title: Line | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _urgency_into_note(self) -> SourceDocument:
+        # "ด่วนที่สุด ที่ นร ..." heads the letter, not its number: the number is
+        # kept without it, and the urgency (real information) goes to the note.
+        # A stored number never has a heading, so decoding stops at the match.
+        if self.number is None or not _HEADING_START.match(self.number):
+            return self
+        heading, number = split_heading(self.number)
+        object.__setattr__(self, "number", number)
+        urgency = heading.removesuffix("ที่").strip()
+        if urgency:
+            object.__setattr__(self, "note", f"{urgency}; {self.note}" if self.note else urgency)
+        return self
 
     @property
     def number_key(self) -> str | None:
@@ -142,10 +165,10 @@ class Obligation(BaseModel):
     model_config = _frozen()
 
     bearer: BearerCode
-    summary: str = Field(min_length=1)
-    action: str | None = None
+    summary: Text
+    action: Text | None = None
     recipient: AgencyCode | None = None
-    system: str | None = None
+    system: Line | None = None
     recurrence: Recurrence = Field(default_factory=Standing)
 
 
@@ -155,7 +178,7 @@ class ResolutionRef(BaseModel):
     model_config = _frozen()
 
     date: ThaiDate
-    subject: str | None = None
+    subject: Line | None = None
 
 
 class RescissionTarget(BaseModel):
@@ -176,8 +199,8 @@ class AmendmentTarget(BaseModel):
 
     resolution: ResolutionRef
     clause: ClauseNo
-    text: str | None = None
-    summary: str | None = None
+    text: Text | None = None
+    summary: Text | None = None
     obligations: tuple[Obligation, ...] | None = None
     effective_from: ThaiDate | None = None
 
@@ -188,8 +211,8 @@ class Clause(BaseModel):
     model_config = _frozen()
 
     number: ClauseNo
-    summary: str = Field(min_length=1)
-    text: str | None = None
+    summary: Text
+    text: Text | None = None
     obligations: tuple[Obligation, ...] = ()
     rescinds: tuple[RescissionTarget, ...] = ()
     amends: tuple[AmendmentTarget, ...] = ()

@@ -1,9 +1,14 @@
 """Thai official letter numbers such as ``นร ๐๕๐๕/ว ๓๔๐๗``.
 
-A number reads: prefix (the ministry's letters), office code, optionally a unit
-in parentheses, a slash, optionally a series (``ว`` marks a circular), the
-running number, and optionally ``/sub``. The same number is retyped with
+A number reads: prefix (the ministry's letters), office code (dotted for a
+division: ``มท ๐๘๑๐.๔``), optionally a unit in parentheses, a slash, optionally
+a series (``ว`` marks a circular; ``ว(ล)``, ``ว (ล)`` and ``วล`` are one series),
+the running number, and optionally ``/sub``. The same number is retyped with
 Arabic digits and loose spacing, so the register compares numbers by ``key``.
+
+Copied from the head of a letter, a number may come after its label ``ที่``
+and the letter's urgency or secrecy (``ด่วนที่สุด ที่ นร ...``): that heading
+is not part of the number; ``split_heading`` separates it.
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ _CONSONANTS = "ก-ฮ"
 # are converted before matching, so the range stops short of them.
 _THAI_LETTERS = "\u0e01-\u0e4e"
 
-_LABEL = re.compile(r"ที่\s*")
+_HEADING = re.compile(
+    r"\s*((?:(?:ด่วนที่สุด|ด่วนมาก|ด่วน|ลับที่สุด|ลับมาก|ลับ|ปกปิด)\s*)*(?:ที่\s*)?)")
+# Spellings of one series, each mapped to the one the register keeps.
+_SERIES_SPELLINGS = {"วล": "ว(ล)"}
 _PREFIX = re.compile(rf"([{_CONSONANTS}]+)(\.?)\s*")
-_OFFICE = re.compile(r"(\d+)\s*")
+_OFFICE = re.compile(r"(\d+(?:\.\d+)*)\s*")
 _UNIT = re.compile(r"\(([^()]*)\)\s*")
 _SLASH = re.compile(r"/\s*")
 _SERIES = re.compile(rf"([{_THAI_LETTERS}]+(?:\s*\(\s*[{_THAI_LETTERS}]+\s*\))?)\s*")
@@ -39,11 +47,13 @@ class DocumentNumber(BaseModel):
 
     as_written: str
     prefix: str = Field(pattern=rf"^[{_CONSONANTS}]{{1,{_MAX_PREFIX_LETTERS}}}$")
-    office: str = Field(pattern=r"^\d+$")
+    office: str = Field(pattern=r"^\d+(?:\.\d+)*$")
     unit: str | None = None
     series: str | None = None
     number: int = Field(ge=0)
     sub: int | None = Field(default=None, ge=0)
+    heading: str | None = None
+    """Urgency, secrecy and the label ``ที่`` written before the number, if any."""
 
     @property
     def key(self) -> str:
@@ -88,12 +98,19 @@ class _Reader:
         )
 
 
+def split_heading(text: str) -> tuple[str, str]:
+    """``(heading, number)``: ``("ด่วนที่สุด ที่", "นร 0505/ว 3407")``; heading "" if none."""
+    m = _HEADING.match(text)
+    assert m is not None  # every part of the pattern is optional
+    return " ".join(m.group(1).split()), text[m.end():].strip()
+
+
 def parse_document_number(text: str, *, field: str | None = None) -> DocumentNumber:
-    """Read a letter number such as ``นร ๐๕๐๕/ว ๓๔๐๗`` or ``ที่ นร 0505/ว 3407``."""
+    """Read a letter number such as ``นร ๐๕๐๕/ว ๓๔๐๗`` or ``ด่วน ที่ นร 0505/ว 3407``."""
     r = _Reader(text, field)
     if not r.text:
         raise InvalidDocumentNumber("document number is empty", field=field)
-    r.take(_LABEL)
+    heading = r.take(_HEADING)
 
     prefix = r.take(_PREFIX)
     if prefix is None:
@@ -119,6 +136,7 @@ def parse_document_number(text: str, *, field: str | None = None) -> DocumentNum
 
     series_match = r.take(_SERIES)
     series = "".join(series_match.group(1).split()) if series_match else None
+    series = _SERIES_SPELLINGS.get(series, series) if series else None
 
     number = r.take(_NUMBER)
     if number is None:
@@ -143,13 +161,15 @@ def parse_document_number(text: str, *, field: str | None = None) -> DocumentNum
         series=series,
         number=int(number.group(1)),
         sub=sub,
+        heading=" ".join(heading.group(1).split()) or None if heading else None,
     )
 
 
 # The everyday shape (no unit, no label), read in one match; anything else
 # goes through the step-by-step reader, which also explains what is wrong.
 _EVERYDAY = re.compile(
-    r"([ก-ฮ]{1,4})\.? ?([0-9]+) ?/ ?(?:([ก-ฮ]{1,3}(?:\([ก-ฮ]\))?) ?)?([0-9]+)(?:/([0-9]+))?")
+    r"([ก-ฮ]{1,4})\.? ?([0-9]+(?:\.[0-9]+)*) ?/ ?(?:([ก-ฮ]{1,3}(?:\([ก-ฮ]\))?) ?)?([0-9]+)"
+    r"(?:/([0-9]+))?")
 
 
 def document_key(text: str) -> str:
@@ -158,6 +178,7 @@ def document_key(text: str) -> str:
     if m is None:
         return parse_document_number(text).key
     prefix, office, series, number, sub = m.groups()
+    series = _SERIES_SPELLINGS.get(series, series)
     tail = f"{series} {int(number)}" if series else str(int(number))
     if sub is not None:
         tail += f"/{int(sub)}"

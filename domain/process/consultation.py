@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.errors import InvalidInput, WrongStage
+from domain.paperwork.fields import Text, ThaiDate
 from domain.process.declaration import ProcessStep, pending_slot, with_slot
 from domain.process.stages import OPEN, OpinionRecord, OpinionSlot, SlotStatus, Stage, Stance
-from domain.values import AgencyCode, SourceDocument, ThaiDate
+from domain.values import AgencyCode, SourceDocument
 
 if TYPE_CHECKING:
     from domain.process.state import ProposalState
@@ -76,7 +77,7 @@ class GiveOpinion(ProcessStep):
     """Whose opinion (default: the acting agency)."""
     letter: SourceDocument
     stance: Stance
-    remarks: tuple[str, ...] = ()
+    remarks: tuple[Text, ...] = ()
 
     event_name: ClassVar[str] = "OpinionGiven"
     stages: ClassVar[tuple[Stage, ...]] = (Stage.CONSULTING,)
@@ -153,7 +154,7 @@ class ExtendDeadline(ProcessStep):
     step: Literal["extend"] = "extend"
     agency: AgencyCode
     due: ThaiDate
-    reason: str | None = None
+    reason: Text | None = None
 
     event_name: ClassVar[str] = "DeadlineExtended"
     stages: ClassVar[tuple[Stage, ...]] = (Stage.CONSULTING,)
@@ -177,7 +178,7 @@ class ProceedWithout(ProcessStep):
 
     step: Literal["proceed_without"] = "proceed_without"
     agency: AgencyCode
-    reason: str = Field(min_length=1)
+    reason: Text
 
     event_name: ClassVar[str] = "WentOnWithout"
     stages: ClassVar[tuple[Stage, ...]] = (Stage.CONSULTING,)

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from domain.errors import InvalidInput, WrongStage
+from domain.paperwork.fields import Line, Text, ThaiDate
 from domain.process.declaration import ProcessStep, require_stage
 from domain.process.stages import OPEN, Outcome, Stage, merge_items
-from domain.values import Clause, ClauseNo, SourceDocument, ThaiDate
+from domain.values import Clause, ClauseNo, SourceDocument
 
 if TYPE_CHECKING:
     from domain.process.state import ProposalState
@@ -24,7 +25,7 @@ class Schedule(ProcessStep):
 
     step: Literal["schedule"] = "schedule"
     meeting_date: ThaiDate
-    agenda_item: str | None = None
+    agenda_item: Line | None = None
     """The item's number on the agenda, as written."""
 
     event_name: ClassVar[str] = "Scheduled"
@@ -57,7 +58,7 @@ class Decide(ProcessStep):
     directives: tuple[Clause, ...] = ()
     """Items the cabinet adds, such as a direction to act on an agency's opinion."""
     next_meeting: ThaiDate | None = None
-    reasons: str | None = None
+    reasons: Text | None = None
 
     event_name: ClassVar[str] = "Decided"
     stages: ClassVar[tuple[Stage, ...]] = (Stage.SCHEDULED,)
@@ -150,7 +151,7 @@ class Notify(ProcessStep):
 
     step: Literal["notify"] = "notify"
     circular: SourceDocument
-    recipients: tuple[str, ...] = Field(min_length=1)
+    recipients: tuple[Line, ...] = Field(min_length=1)
     """An agency the circular goes to."""
 
     event_name: ClassVar[str] = "Notified"

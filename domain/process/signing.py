@@ -9,6 +9,7 @@ from pydantic import Field
 
 from domain import permissions
 from domain.errors import WrongStage
+from domain.paperwork.fields import Line, Text
 from domain.permissions import Actor
 from domain.process.declaration import ProcessStep, check_unique_numbers, require_stage
 from domain.process.stages import BEFORE_DECISION, OPEN, Stage, merge_items
@@ -26,7 +27,7 @@ class Draft(ProcessStep):
     """The proposing agency's code (the acting agency if not given)."""
     supervisor: AgencyCode = "DPM"
     """The supervising Deputy PM's code."""
-    title: str = Field(min_length=1)
+    title: Line
     memo: SourceDocument
     items: tuple[Clause, ...] = Field(min_length=1)
     """The proposed items."""
@@ -49,7 +50,7 @@ class Endorse(ProcessStep):
 
     step: Literal["endorse"] = "endorse"
     document: SourceDocument
-    remarks: str | None = None
+    remarks: Text | None = None
 
     event_name: ClassVar[str] = "Endorsed"
     stages: ClassVar[tuple[Stage, ...]] = (Stage.DRAFTED, *OPEN, Stage.AMENDMENT_PENDING)
@@ -94,7 +95,7 @@ class Submit(ProcessStep):
 
     step: Literal["submit"] = "submit"
     letter: SourceDocument
-    legal_basis: str | None = None
+    legal_basis: Text | None = None
     """The law or rule the matter goes to the cabinet under."""
     urgent: bool = False
     """The letter asks for the matter to be taken urgently."""
@@ -144,7 +145,7 @@ class Withdraw(ProcessStep):
 
     step: Literal["withdraw"] = "withdraw"
     letter: SourceDocument
-    reason: str | None = None
+    reason: Text | None = None
 
     event_name: ClassVar[str] = "Withdrawn"
     stages: ClassVar[tuple[Stage, ...]] = BEFORE_DECISION

@@ -10,10 +10,11 @@ import hashlib
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.paperwork.fields import Line, ThaiDate
 from domain.paperwork.letter_numbers import parse_document_number
 from domain.permissions import Actor
 from domain.process.steps import Draft, Step
-from domain.values import AgencyCode, Clause, SourceDocument, ThaiDate
+from domain.values import AgencyCode, Clause, SourceDocument
 
 DEFAULT_ACTOR = Actor(agency="SOC")
 
@@ -24,24 +25,24 @@ class _Record(BaseModel):
 
 class AgencyRecord(_Record):
     code: AgencyCode
-    name_th: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
+    name_th: Line
+    name_en: Line
 
 
 class HolidayRecord(_Record):
     date: ThaiDate
-    name: str = Field(min_length=1)
+    name: Line
     source: SourceDocument
 
 
 class NoticeRecord(_Record):
     circular: SourceDocument
-    recipients: tuple[str, ...] = ()
+    recipients: tuple[Line, ...] = ()
 
 
 class ResolutionRecord(_Record):
     meeting_date: ThaiDate
-    subject: str = Field(min_length=1)
+    subject: Line
     source: SourceDocument
     effective_from: ThaiDate | None = None
     clauses: tuple[Clause, ...] = Field(min_length=1)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
 
 from domain.errors import InvalidInput
 from domain.paperwork.calendar import HolidayCalendar
+from domain.paperwork.fields import ThaiDate
 from domain.paperwork.fiscal import (
     MONTH_NAMES,
     fiscal_quarter,
@@ -107,7 +108,7 @@ class OnceBy(_Recurrence):
     """Due once, by a fixed date."""
 
     kind: Literal["once"] = "once"
-    by: date
+    by: ThaiDate
 
     def describe(self) -> str:
         return f"once, by {format_date(self.by)}"

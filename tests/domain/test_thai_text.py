@@ -94,7 +94,9 @@ def test_every_month_name_is_recognized_full_short_and_without_dots(number, full
         ("2564-11-10", ["Buddhist Era", "2564-11-10"]),
         ("10 พ.ย. 256", ["year", "256"]),
         ("yesterday", ["cannot read", "yesterday"]),
-        ("10/11/2564", ["cannot read", "10/11/2564"]),
+        # Day/month/year is read with a B.E. year only (issue 7): a C.E. year
+        # there may be a month/day date from another country.
+        ("10/11/2021", ["B.E.", "10/11/2021"]),
         ("พฤศจิกายน ๒๕๖๔", ["cannot read"]),
     ],
 )
