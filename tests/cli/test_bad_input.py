@@ -150,8 +150,8 @@ def test_a_huge_subject_is_refused(refused, tmp_path):
 
 @pytest.mark.parametrize("bad", ["\x00", "\x1b[2J", "\x07", "\x9b"])
 def test_control_characters_in_names_are_refused(refused, bad):
-    refused("agency", "add", "ABC", "--name-th", f"กรม{bad}", "--name-en", "Dept", "--as", "SOC:staff",
-            field="name_th")
+    refused("agency", "add", "ABC", "--name-th", f"กรม{bad}", "--name-en", "Dept",
+            "--as", "SOC:staff", field="name_th")
 
 
 def test_control_characters_in_a_subject_are_refused(refused, tmp_path):
