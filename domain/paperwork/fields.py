@@ -16,7 +16,14 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, Field, PlainValidator, Strict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    Field,
+    PlainValidator,
+    Strict,
+    StringConstraints,
+    ValidationInfo,
+)
 
 from domain.errors import InvalidDate, InvalidInput
 from domain.paperwork.thai_dates import EARLIEST, LATEST, check_in_range, parse_date
@@ -36,13 +43,27 @@ _TEXT_BAD = re.compile(f"[{_TEXT_FORBIDDEN}]")
 
 _LEFT_FIRST = Field(union_mode="left_to_right")
 
+STORED = "stored"
+"""Validation context of an event read back from the store (``{STORED: True}``).
 
-def read_date(value: Any) -> date:
+The limits here are on what staff type now. An event is the legal record as
+it was accepted when it was recorded, possibly under older, looser rules: it
+must always decode, so a stored value outside today's limits is taken as it is.
+"""
+
+
+def _from_store(info: ValidationInfo | None) -> bool:
+    return bool(info is not None and isinstance(info.context, dict) and info.context.get(STORED))
+
+
+def read_date(value: Any, info: ValidationInfo | None = None) -> date:
     """A date from what an input holds: a ``date``, or text in any form staff write.
 
     Numbers are refused, not read as Unix times; a ``date`` whose year can only
     be B.E. (a YAML reader turns ``2563-07-14`` into one) is refused as such.
     """
+    if _from_store(info) and isinstance(value, str):
+        return date.fromisoformat(value)
     if isinstance(value, datetime):
         raise InvalidDate(f"{value.isoformat()!r} is a date and time; write the day only")
     if isinstance(value, date):
@@ -72,11 +93,15 @@ def _explain(value: str, *, limit: int, bad: re.Pattern[str], what: str) -> str:
     return value
 
 
-def _explain_line(value: str) -> str:
+def _explain_line(value: str, info: ValidationInfo) -> str:
+    if _from_store(info):
+        return value
     return _explain(value, limit=MAX_LINE, bad=_LINE_BAD, what="the line")
 
 
-def _explain_text(value: str) -> str:
+def _explain_text(value: str, info: ValidationInfo) -> str:
+    if _from_store(info):
+        return value
     return _explain(value, limit=MAX_TEXT, bad=_TEXT_BAD, what="the text")
 
 

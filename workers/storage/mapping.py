@@ -9,6 +9,11 @@ from eventsourcing.persistence import Mapper, ProgrammingError, StoredEvent, Tra
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
+from domain.paperwork.fields import STORED
+
+STORED_CONTEXT = {STORED: True}
+"""Stored events decode under the rules they were accepted by (see ``STORED``)."""
+
 
 class PydanticMapper(Mapper[Any]):
     """Serialises events with pydantic's Rust core instead of a dict-and-transcoder pass."""
@@ -35,7 +40,8 @@ class PydanticMapper(Mapper[Any]):
         if self.compressor:
             state = self.compressor.decompress(state)
         event_class = resolve_topic(stored_event.topic)
-        return cast(DomainEventProtocol[Any], event_class.model_validate_json(state))
+        event = event_class.model_validate_json(state, context=STORED_CONTEXT)
+        return cast(DomainEventProtocol[Any], event)
 
 
 class UnusedTranscoder(Transcoder):
