@@ -16,13 +16,13 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from support.cpu import others_cores  # noqa: E402
+from support.stats import log  # noqa: E402
 
 QUIET = 0.10
 BUSY = 0.30
@@ -32,10 +32,6 @@ SAMPLE_S = 10.0
 def others(pid: int | None, seconds: float) -> float:
     """Cores other user-space processes (and steal) use over the next ``seconds``."""
     return others_cores({os.getpid(), *([pid] if pid is not None else [])}, seconds)
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] run_quiet: {message}", flush=True)
 
 
 def main() -> int:

@@ -58,6 +58,7 @@ _SCAN = (
 
 def sqlite_scan(connection: sqlite3.Connection, q: Question) -> list[tuple[Any, ...]]:
     """The baseline: SQLite alone reading the same rows through the same index."""
+    params: tuple[str, ...]
     if q.as_recorded is None:
         sql, params = _SCAN + "rec_until = ?", (q.agency, day(q.on), day(q.on), OPEN_MOMENT)
     else:
