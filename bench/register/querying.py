@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from register.workload import Workload
 from support.stats import median, percentile
 
 from projections import obligations
 from projections.sql import OPEN_MOMENT, day, moment
+from register.workload import Workload
 from workers.bootstrap import RegisterSystem
 
 QUERIES = 200
