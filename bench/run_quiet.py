@@ -1,4 +1,4 @@
-"""Run the register benchmark only while nothing else loads the machine.
+"""Run a benchmark only while nothing else loads the machine.
 
     .venv/bin/python bench/run_quiet.py [--attempts 10] [--log FILE] [--script NAME] -- [options]
 
@@ -16,15 +16,14 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from register_bench import other_ticks, ticks_between  # noqa: E402
+from support.cpu import others_cores  # noqa: E402
+from support.stats import log  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
 QUIET = 0.10
 BUSY = 0.30
 SAMPLE_S = 10.0
@@ -32,18 +31,7 @@ SAMPLE_S = 10.0
 
 def others(pid: int | None, seconds: float) -> float:
     """Cores other user-space processes (and steal) use over the next ``seconds``."""
-    exclude = pid if pid is not None else os.getpid()
-    before = other_ticks(exclude)
-    time.sleep(seconds)
-    after = other_ticks(exclude)
-    # This watcher's own ticks are negligible, but leave them out all the same.
-    after.pop(os.getpid(), None)
-    before.pop(os.getpid(), None)
-    return ticks_between(before, after) / TICK / seconds
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] run_quiet: {message}", flush=True)
+    return others_cores({os.getpid(), *([pid] if pid is not None else [])}, seconds)
 
 
 def main() -> int:

@@ -1,0 +1,1 @@
+"""The register benchmark's parts, one per phase, in the order register_bench.py runs them."""
