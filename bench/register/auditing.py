@@ -13,9 +13,9 @@ import time
 from typing import Any
 
 import orjson
-from register.replaying import PAGE
 from support.stats import log, rate
 
+from register.replaying import PAGE
 from workers.bootstrap import RegisterSystem, replay_views
 
 

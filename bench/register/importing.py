@@ -25,10 +25,10 @@ import orjson
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import StoredEvent
-from register.workload import FileClock, Workload
 from support.stats import log, median, percentile, rate
 
 from domain.register.records import ImportFile
+from register.workload import FileClock, Workload
 from workers.bootstrap import RegisterSystem
 
 

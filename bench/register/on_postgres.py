@@ -29,11 +29,11 @@ for _path in (str(BENCH.parent), str(BENCH)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from register.importing import import_figures, import_register, library_append  # noqa: E402
-from register.workload import FileClock, Workload  # noqa: E402
 from support.cpu import CpuMeter  # noqa: E402
 from support.postgres import BOUNDED, fresh_schema, library_env, server  # noqa: E402
 
+from register.importing import import_figures, import_register, library_append  # noqa: E402
+from register.workload import FileClock, Workload  # noqa: E402
 from workers.bootstrap import open_register  # noqa: E402
 from workers.settings import PostgresSettings, Settings  # noqa: E402
 

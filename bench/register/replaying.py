@@ -15,11 +15,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
-from register.querying import Key, Question
 from support.stats import log, median
 
 from domain.paperwork.agencies import ALL
 from domain.register.resolution import Resolution
+from register.querying import Key, Question
 from workers.bootstrap import RegisterSystem
 
 REPLAYED_QUESTIONS = 5
