@@ -5,8 +5,10 @@ outright, the server used to leave that child running and holding the port:
 the next start failed with "address already in use" and steps hung. Now the
 child dies with the server (Linux), and a dev server this data folder started
 and that is still running (its pid file says which) is stopped on the next
-start, which says so. A command whose server does not answer gives up after
-the configured time and says what did not answer and what to run.
+start, which says so; a port held by some other program is named at once
+instead of after the dev server's failed start. A command whose server does
+not answer gives up after the configured time and says what did not answer
+and what to run.
 """
 
 from __future__ import annotations
@@ -118,3 +120,24 @@ def test_a_command_gives_up_on_a_server_that_never_replies(server_env):
     assert "did not answer within 2 s" in done.stderr
     assert "cabinet server" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_port_held_by_another_program_is_named_at_once(server_env):
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", int(server_env["CABINET_TEMPORAL_PORT"])))
+    holder.listen(1)
+    try:
+        done = cabinet(server_env, "server", timeout=60)
+    finally:
+        holder.close()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"port {server_env['CABINET_TEMPORAL_PORT']} is already in use" in done.stderr
+    assert "cabinet server --port" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_time_bounds_are_checked_when_read(server_env):
+    env = {**server_env, "CABINET_TEMPORAL_CALL_TIMEOUT": "forever"}
+    done = cabinet(env, "proposal", "status", "OPDC-1-1")
+    assert done.returncode == 2
+    assert "CABINET_TEMPORAL_CALL_TIMEOUT must be a number of seconds" in done.stderr
