@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import structlog
 from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
+from temporalio.service import RPCError
 
 from cli import demo, register_cmds
 from cli.context import Context
@@ -72,7 +73,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         return _bad_input(validation_problem(error))
     except TemporalUnavailable as error:
+        # Includes a step left unconfirmed: the message says if the register has it.
         print(f"cabinet: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except RPCError as error:
+        print(f"cabinet: the Temporal server refused the request ({error.status.name}: "
+              f"{error.message})", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
         # The reader (a pager, `head`) stopped reading; that is not a failure.

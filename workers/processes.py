@@ -78,10 +78,18 @@ async def serve(settings: Settings, stop: asyncio.Event,
         server = DevServer(db_file=settings.temporal_db_path, port=settings.temporal_port,
                            ui_port=settings.temporal_ui_port,
                            namespace=settings.temporal_namespace,
-                           log_file=settings.data_dir / "temporal.log")
+                           log_file=settings.data_dir / "temporal.log",
+                           pid_file=settings.data_dir / "temporal.pid")
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         server.start()
-        await server.wait_ready()
+        if server.stopped_left_over is not None:
+            announce(f"Found and stopped the Temporal dev server left running (pid "
+                     f"{server.stopped_left_over}) by an earlier server on this data folder.")
+        try:
+            await server.wait_ready()
+        except BaseException:
+            server.stop()  # one that never answered must not stay behind holding the port
+            raise
         address = server.address
     open_register(settings).close()  # the tables exist before the worker and projector open them
     projector_stop = threading.Event()

@@ -15,6 +15,8 @@ from typing import Literal
 
 DEFAULT_DATA_DIR = "cabinet-data"
 DEFAULT_TASK_QUEUE = "cabinet-proposals"
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_CALL_TIMEOUT = 60.0
 
 
 STORED_FORM = {
@@ -56,6 +58,15 @@ class Settings:
     task_queue: str = DEFAULT_TASK_QUEUE
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    temporal_connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    """Seconds a command waits for the Temporal server to accept its connection."""
+    temporal_call_timeout: float = DEFAULT_CALL_TIMEOUT
+    """Seconds a command waits for any one answer (a step, a query, a start).
+
+    A step normally answers within a second; the bound is for a server that
+    holds the request without answering (no worker behind it, or one stuck),
+    with room for a worker that restarts or waits on the register's lock.
+    """
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
 
@@ -87,6 +98,10 @@ class Settings:
             task_queue=env.get("CABINET_TASK_QUEUE", DEFAULT_TASK_QUEUE),
             temporal_port=_int(env, "CABINET_TEMPORAL_PORT", 7233),
             temporal_ui_port=_int(env, "CABINET_TEMPORAL_UI_PORT", 8233),
+            temporal_connect_timeout=_seconds(env, "CABINET_TEMPORAL_CONNECT_TIMEOUT",
+                                              DEFAULT_CONNECT_TIMEOUT),
+            temporal_call_timeout=_seconds(env, "CABINET_TEMPORAL_CALL_TIMEOUT",
+                                           DEFAULT_CALL_TIMEOUT),
             log_format=log_format,  # type: ignore[arg-type]
             log_level=env.get("CABINET_LOG_LEVEL", "info").lower(),
         )
@@ -134,3 +149,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 < seconds < 86_400:
+        raise SettingsError(f"{name} must be more than 0 and less than a day, not {raw!r}")
+    return seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sysconfig
 from concurrent.futures import ThreadPoolExecutor
@@ -12,13 +13,14 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from domain.register.application import Register
+from workers.client_deadlines import HINT, Deadlines
 from workers.settings import Settings
 from workflows.activities import RegisterActivities
 from workflows.proposal import ProposalWorkflow
+from workflows.unanswered import TemporalUnavailable
 
-
-class TemporalUnavailable(RuntimeError):
-    """The Temporal server cannot be reached."""
+__all__ = ["TemporalUnavailable", "address", "binary", "build_worker", "connect", "free_port",
+           "free_ports"]
 
 
 def binary(name: str) -> Path:
@@ -35,14 +37,23 @@ def address(settings: Settings) -> str:
 
 
 async def connect(settings: Settings, target: str | None = None) -> Client:
+    """A client whose connection and every call end within the configured times."""
     where = target or address(settings)
+    waited = settings.temporal_connect_timeout
     try:
-        return await Client.connect(where, namespace=settings.temporal_namespace,
-                                    data_converter=pydantic_data_converter)
-    except RuntimeError as error:
+        return await asyncio.wait_for(
+            Client.connect(where, namespace=settings.temporal_namespace,
+                           data_converter=pydantic_data_converter,
+                           interceptors=[Deadlines(where, settings.temporal_call_timeout)]),
+            waited)
+    except TimeoutError:
         raise TemporalUnavailable(
-            f"cannot reach the Temporal server at {where} ({error}); start it with "
-            "`cabinet server`, or set CABINET_TEMPORAL_ADDRESS") from None
+            f"cannot reach the Temporal server at {where}: it did not answer within {waited:g} s"
+            f" (CABINET_TEMPORAL_CONNECT_TIMEOUT); {HINT}",
+            address=where, waited=waited) from None
+    except RuntimeError as error:
+        raise TemporalUnavailable(f"cannot reach the Temporal server at {where} ({error}); {HINT}",
+                                  address=where, detail=str(error)) from None
 
 
 def build_worker(client: Client, register: Register, task_queue: str, *,

@@ -31,6 +31,7 @@ from workflows.contracts import (
     StepResult,
 )
 from workflows.proposal import ProposalWorkflow
+from workflows.unanswered import TemporalUnavailable, step_unconfirmed
 
 log = structlog.get_logger(__name__)
 
@@ -70,10 +71,16 @@ class ProposalDesk:
         handle = self.client.get_workflow_handle(workflow_id)
         bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)),
                          step=step.step, actor=str(actor), update_id=attempt)
+        bound.info("step_sent")
         try:
             result: StepResult = await handle.execute_update(
                 step.step, StepRequest(actor=actor, step=step), id=attempt,
                 result_type=StepResult)
+        except TemporalUnavailable as failure:
+            # Temporal cannot say whether the step was taken; the register can.
+            bound.info("step_unanswered", reason=str(failure))
+            raise step_unconfirmed(self.register, workflow_id, step.step, attempt,
+                                   failure) from None
         except WorkflowUpdateFailedError as failure:
             error = _as_register_error(failure.cause)
             self._refused(workflow_id, attempt, step.step, actor, error,
