@@ -14,10 +14,26 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
 from domain.errors import InvalidInput
 from domain.register.application import Register
-from projections.audit import ReplayReport, VerifyReport
+from projections.audit import ReplayReport
 from projections.runner import Follower
 from projections.sql import Cursor
 from projections.view import RegisterView
+
+
+class ChainReport(Protocol):
+    """What a check of the event chain finds (the storage package's verifier reports it)."""
+
+    @property
+    def checked(self) -> int: ...
+
+    @property
+    def head(self) -> str: ...
+
+    @property
+    def problem(self) -> str | None: ...
+
+    @property
+    def notification_id(self) -> int | None: ...
 
 
 class Source(Protocol):
@@ -29,7 +45,7 @@ class Source(Protocol):
 
     def replay(self, progress: Callable[[int], None] | None = None) -> ReplayReport: ...
 
-    def verify(self) -> VerifyReport: ...
+    def verify(self) -> ChainReport: ...
 
 
 @contextmanager

@@ -104,22 +104,25 @@ def show(source: Source, key: ResolutionKey, *, subject: str | None = None, on: 
 def listing(source: Source, *, meeting_date: date | None = None, limit: int | None = None,
             after: str | None = None) -> ResolutionList:
     check_limit(limit)
-    start = None
-    if after is not None:
-        key = after_key(after)
-        if len(key) != len(resolutions.ORDER) or not all(isinstance(k, str) for k in key):
-            raise InvalidInput(f"{after!r} is not a cursor this answer gave", field="after")
-        start = (str(key[0]), str(key[1]), str(key[2]))
     with current(source) as cursor:
+        start = _listed_after(cursor, after) if after is not None else None
         # One more than asked: whether there is a next page, without a count.
         rows = resolutions.listing(cursor, meeting_date=meeting_date, after=start,
                                    limit=None if limit is None else limit + 1)
     following = None
     if limit is not None and len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1]
-        following = page_cursor([last.meeting_date, last.subject, last.resolution_id])
+        following = page_cursor([rows[-1].resolution_id])
     return ResolutionList(resolutions=rows, next=following)
+
+
+def _listed_after(cursor: Cursor, after: str) -> tuple[str, str, str]:
+    """The listing's key of the resolution a cursor names (a short cursor: its id)."""
+    key = after_key(after)
+    found = resolutions.by_id(cursor, str(key[0])) if len(key) == 1 else None
+    if found is None:
+        raise InvalidInput(f"{after!r} is not a cursor this answer gave", field="after")
+    return (found.meeting_date, found.subject, found.resolution_id)
 
 
 def history(source: Source, key: ResolutionKey, *, subject: str | None = None

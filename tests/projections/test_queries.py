@@ -52,6 +52,9 @@ def test_pages_of_resolutions_add_up_to_the_list(case_system):
     assert first.next is not None
     assert first.resolutions + rest.resolutions == whole
     assert rest.next is None
+    with pytest.raises(InvalidInput) as refused:
+        resolutions.listing(case_system, after=first.next[:-2])
+    assert refused.value.field == "after"
 
 
 def test_an_imported_proposal_has_its_status_without_a_workflow(case_system, case):
