@@ -10,8 +10,10 @@ shape in their JSON Schema.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -139,6 +141,9 @@ class ObligationRow(NamedTuple):
                 cls.as_json, return_schema=shape))
 
 
+_row: Callable[[tuple[Any, ...]], ObligationRow] = partial(tuple.__new__, ObligationRow)
+"""A row from a database tuple: ``ObligationRow._make`` without its Python frame per row."""
+
 READING_ORDER: Callable[[ObligationRow], tuple[Any, ...]] = attrgetter(
     "resolution", "resolution_id", "clause", "obligation")
 """The order people read them in: by resolution, clause and obligation."""
@@ -168,8 +173,9 @@ def in_force(cursor: Cursor, on: date, *, agency: str | None = None,
     """Obligations binding ``agency`` (or anyone) on ``on``, as the register held at a moment.
 
     In the index's order: bearer, then effective date; an agency's own duties
-    come sorted in reading order, followed by those binding all agencies, also
-    sorted, so that ``by_resolution`` merges two runs instead of sorting.
+    come sorted in reading order, followed by those binding all agencies in
+    the order they began (nearly reading order), so that ``by_resolution``
+    mostly merges runs instead of sorting.
     """
     shared: SharedDuties | None = (
         cursor.context.get(SharedDuties) if agency not in (None, ALL) else None)
@@ -181,7 +187,7 @@ def in_force(cursor: Cursor, on: date, *, agency: str | None = None,
         params[1:1] = bearers
     conditions += recorded_at(as_recorded, params, alias="o")
     rows = cursor.execute(_SELECT + " AND ".join(conditions), params).plain_tuples()
-    own = [ObligationRow._make(row) for row in rows]
+    own = list(map(_row, rows))
     if shared is None:
         return own
     own.sort()
@@ -195,12 +201,22 @@ class SharedDuties:
     of its size. They are read again whenever the view has moved on, judged by
     the view's tracked position in the caller's own read transaction, so an
     answer never mixes two states of the register.
+
+    Held by the day they start binding, so that a question about a date reads
+    only those that started by then; and those in force now with no end in
+    sight (almost all) apart, so that their answer is a slice.
     """
 
     def __init__(self, position_of: Callable[[Cursor], int]) -> None:
         self._position_of = position_of
         self._position = -1
-        self._rows: list[tuple[str, str, str, str, ObligationRow]] = []
+        self._held: list[tuple[str, str, str, str, ObligationRow]] = []
+        """(eff_from, eff_until, rec_from, rec_until, row), by eff_from."""
+        self._starts: list[str] = []
+        self._open_now: list[ObligationRow] = []
+        """Rows held now, with no end, by eff_from (their starts are ``_open_starts``)."""
+        self._open_starts: list[str] = []
+        self._ending_now: list[tuple[str, str, ObligationRow]] = []
 
     def current(self, cursor: Cursor) -> SharedDuties:
         position = self._position_of(cursor)
@@ -208,19 +224,27 @@ class SharedDuties:
             found = cursor.execute(
                 _SELECT.replace("SELECT ", "SELECT o.eff_until, o.rec_until, ", 1)
                 + "o.bearer = ?", (OPEN_DATE, ALL)).plain_tuples()
-            self._rows = sorted(
+            self._held = sorted(
                 ((row[2 + 6], row[0], row[2 + 8], row[1], ObligationRow._make(row[2:]))
-                 for row in found), key=lambda held: READING_ORDER(held[-1]))
+                 for row in found), key=lambda held: (held[0], READING_ORDER(held[-1])))
+            self._starts = [held[0] for held in self._held]
+            now = [held for held in self._held if held[3] == OPEN_MOMENT]
+            self._open_now = [held[4] for held in now if held[1] == OPEN_DATE]
+            self._open_starts = [held[0] for held in now if held[1] == OPEN_DATE]
+            self._ending_now = [(held[0], held[1], held[4]) for held in now
+                                if held[1] != OPEN_DATE]
             self._position = position
         return self
 
     def on(self, on: str, as_recorded: str | None) -> list[ObligationRow]:
-        # (eff_from, eff_until, rec_from, rec_until, row)
+        """In force on ``on`` as recorded at a moment (now, if None); by the day they began."""
         if as_recorded is None:
-            return [row for eff_from, eff_until, _, rec_until, row in self._rows
-                    if eff_from <= on < eff_until and rec_until == OPEN_MOMENT]
-        return [row for eff_from, eff_until, rec_from, rec_until, row in self._rows
-                if eff_from <= on < eff_until and rec_from <= as_recorded < rec_until]
+            begun = self._open_now[:bisect_right(self._open_starts, on)]
+            return begun + [row for eff_from, eff_until, row in self._ending_now
+                            if eff_from <= on < eff_until]
+        return [row for _, eff_until, rec_from, rec_until, row
+                in self._held[:bisect_right(self._starts, on)]
+                if on < eff_until and rec_from <= as_recorded < rec_until]
 
 
 def recorded_at(as_recorded: datetime | None, params: list[Any], *, alias: str) -> list[str]:
