@@ -21,7 +21,7 @@ from cli.inputs import load_structured, validated
 from cli.render import emit_json, table
 from domain.process.steps import Draft
 from domain.register.records import ImportFile
-from projections import due, obligations
+from projections.queries import due, obligations
 from workers.bootstrap import RegisterSystem, open_register
 from workers.dev_server import DevServer
 from workers.settings import Settings
@@ -102,15 +102,13 @@ async def _drive(desk: ProposalDesk, case: ImportFile, say: Any) -> list[dict[st
 
 
 def _in_force(system: RegisterSystem) -> dict[str, list[dict[str, Any]]]:
-    with system.reading() as cursor:
-        return {d.isoformat(): [r.as_dict() for r in
-                                obligations.by_resolution(obligations.in_force(cursor, d))]
-                for d in QUESTIONS}
+    return {d.isoformat(): obligations.in_force(system, d).as_json()["obligations"]
+            for d in QUESTIONS}
 
 
 def _answers(system: RegisterSystem) -> dict[str, Any]:
-    with system.reading() as cursor:
-        next_due = {d.isoformat(): due.next_due(cursor, d, agency="MOI") for d in DUE_QUESTIONS}
+    next_due = {d.isoformat(): due.due(system, d, agency="MOI").as_json()["due"]
+                for d in DUE_QUESTIONS}
     return {"in_force": _in_force(system), "due_for_MOI": next_due}
 
 

@@ -13,7 +13,7 @@ from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
-from cli import demo, register_cmds
+from cli import audit_cmds, demo, proposal_queries, register_cmds
 from cli.context import Context
 from cli.inputs import validation_problem
 from domain.errors import RegisterError
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="The register of cabinet resolutions and the proposals that lead to them.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     register_cmds.add_parsers(sub, common)
+    audit_cmds.add_parsers(sub, common)
+    proposal_queries.add_parsers(sub, common)
     demo.add_parsers(sub, common)
     _add_workflow_parsers(sub, common)
     return parser

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
 
+from cli import proposal_queries
 from cli.context import Context
 from cli.inputs import load_structured, validated
-from cli.render import emit_json, table
+from cli.render import emit_json
 from cli.step_options import OptionKind, OptionSpec, option_specs, step_payload, step_verbs
 from domain.errors import InvalidInput
 from domain.permissions import Actor, Role
 from domain.process.declaration import ProcessStep
 from domain.process.steps import Draft, Step
-from projections.proposals import board
 from workers.temporal import connect
 from workflows.contracts import StepResult
 from workflows.desk import ProposalDesk
@@ -53,12 +52,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
 
     status = psub.add_parser("status", parents=[common], help="stage, next actor, deadlines")
     status.add_argument("proposal", metavar="ID")
-    status.set_defaults(handler=show_status)
+    status.set_defaults(handler=proposal_queries.show_status)
 
     b = sub.add_parser("proposals", parents=[common], help="the board of open proposals")
     b.add_argument("--all", action="store_true", help="include closed proposals")
     b.add_argument("--at", help="the day to judge overdue opinions on (today)")
-    b.set_defaults(handler=show_board)
+    b.set_defaults(handler=proposal_queries.show_board)
 
 
 def _actor_and_file(p: argparse.ArgumentParser) -> None:
@@ -144,40 +143,4 @@ def take_step(ctx: Context, args: argparse.Namespace) -> int:
     else:
         print(f"{args.proposal}: {args.verb} recorded; now {result.stage}; "
               f"next: {result.next_to_act}")
-    return 0
-
-
-def show_status(ctx: Context, args: argparse.Namespace) -> int:
-    async def go() -> Any:
-        return await (await _desk(ctx)).status(args.proposal)
-
-    status = asyncio.run(go())
-    if ctx.json:
-        emit_json(status.model_dump(mode="json"))
-        return 0
-    print(f"{status.workflow_id}: {status.title}")
-    print(f"stage: {status.stage}; next: {status.next_to_act}"
-          + (f"; meeting {status.meeting_date}" if status.meeting_date else "")
-          + (f"; outcome {status.outcome}" if status.outcome else ""))
-    if status.opinions:
-        print("\nopinions:")
-        table([(o.agency, o.status, o.due, "yes" if o.overdue else "", o.stance or "",
-                o.letter or "") for o in status.opinions],
-              ["agency", "status", "due", "overdue", "stance", "letter"])
-    print("\nhistory:")
-    table([(h.at.isoformat(timespec="seconds"), h.step, h.actor, h.note)
-           for h in status.history], ["at", "step", "actor", "note"])
-    return 0
-
-
-def show_board(ctx: Context, args: argparse.Namespace) -> int:
-    from cli.inputs import date_option
-    today = date_option(args.at, "--at") if args.at else date.today()
-    with ctx.system.reading() as cursor:
-        rows = board(cursor, today, include_closed=args.all)
-    if ctx.json:
-        emit_json({"at": today.isoformat(), "proposals": rows})
-        return 0
-    table([(r["workflow_id"], r["stage"], r["next"], ", ".join(r["overdue"]), r["title"])
-           for r in rows], ["proposal", "stage", "next", "overdue", "title"])
     return 0

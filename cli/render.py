@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 import orjson
+from pydantic import BaseModel
 
 
 def emit_json(payload: Any, out: TextIO | None = None) -> None:
@@ -14,6 +15,18 @@ def emit_json(payload: Any, out: TextIO | None = None) -> None:
     out.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS,
                            default=str).decode())
     out.write("\n")
+
+
+def emit_answer(answer: BaseModel, out: TextIO | None = None) -> int:
+    """An answer's JSON dump, exactly its model's (``schemas/`` describes each)."""
+    emit_json(answer.model_dump(mode="json"), out)
+    return 0
+
+
+def more(cursor: str | None, out: TextIO | None = None) -> None:
+    """Where the next page starts, when the answer was cut to a page."""
+    if cursor is not None:
+        (out or sys.stdout).write(f"more: --after {cursor}\n")
 
 
 def table(rows: Iterable[Sequence[Any]], headers: Sequence[str],

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from eventsourcing.utils import get_topic
+from pydantic import Field
 
 from domain.process.rules import clause_sort_key
 from domain.register.resolution import Resolution
 from projections.batch import Batch
-from projections.obligations import recorded_at
+from projections.jsontypes import IsoDate, Row, absent_if_none
+from projections.model import ReadModel
+from projections.obligation_rows import recorded_at
 from projections.sql import OPEN_DATE, OPEN_MOMENT, Cursor, day
 from projections.stored import EventData, item_ref, moment_of, source_text
 
@@ -98,15 +101,35 @@ def on_amended(batch: Batch, event: EventData) -> None:
     _change(batch, event, edit)
 
 
-HANDLERS: dict[str, Callable[[Batch, EventData], None]] = {
-    get_topic(Resolution.Recorded): on_recorded,
-    get_topic(Resolution.ClausesRescinded): on_rescinded,
-    get_topic(Resolution.ClauseAmended): on_amended,
-}
+MODEL = ReadModel(
+    name="clauses", tables=(TABLE,), statements=tuple(TABLES),
+    handlers={
+        get_topic(Resolution.Recorded): on_recorded,
+        get_topic(Resolution.ClausesRescinded): on_rescinded,
+        get_topic(Resolution.ClauseAmended): on_amended,
+    },
+    description="each resolution's clause timeline")
+
+
+class ClauseStatus(Row):
+    """One clause on a day: in force or not, and which resolution made it so."""
+
+    clause: str
+    summary: str | None
+    version: int | None
+    in_force: bool
+    in_force_from: IsoDate | None
+    in_force_until: IsoDate | None
+    amended_by: str | None
+    ended_by: str | None
+    status: Literal["in force", "rescinded", "not yet in force", "not in force"]
+    ended_source: str | None = Field(default=None, exclude_if=absent_if_none)
+    """Only for a rescinded clause: the document that rescinded it."""
+    ended_on: IsoDate | None = Field(default=None, exclude_if=absent_if_none)
 
 
 def status(cursor: Cursor, resolution_id: str, on: date, *,
-           as_recorded: datetime | None = None) -> list[dict[str, Any]]:
+           as_recorded: datetime | None = None) -> list[ClauseStatus]:
     """Clause by clause: in force on ``on``, or not, and which resolution made it so."""
     params: list[Any] = [resolution_id]
     conditions = ["t.resolution_id = ?", *recorded_at(as_recorded, params, alias="t")]
@@ -119,7 +142,7 @@ def status(cursor: Cursor, resolution_id: str, on: date, *,
     return [_clause_status(clause, day(on)) for clause in timeline]
 
 
-def _clause_status(clause: dict[str, Any], on: str) -> dict[str, Any]:
+def _clause_status(clause: dict[str, Any], on: str) -> ClauseStatus:
     versions = clause["versions"]
     ended = clause["ended"]
     covering = next((v for v in versions if v["from"] <= on < v["until"]), None)
@@ -144,4 +167,4 @@ def _clause_status(clause: dict[str, Any], on: str) -> dict[str, Any]:
             result["status"] = "not yet in force"
         else:
             result["status"] = "not in force"
-    return result
+    return ClauseStatus.model_validate(result)

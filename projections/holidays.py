@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -10,6 +9,8 @@ from eventsourcing.utils import get_topic
 
 from domain.register.directories import HolidayBook
 from projections.batch import Batch
+from projections.jsontypes import IsoDate, IsoMoment, Row
+from projections.model import ReadModel
 from projections.sql import Cursor, moment
 from projections.stored import EventData, moment_of, source_text
 
@@ -29,8 +30,17 @@ def on_declared(batch: Batch, event: EventData) -> None:
          moment_of(event["timestamp"])))
 
 
-HANDLERS: dict[str, Callable[[Batch, EventData], None]] = {
-    get_topic(HolidayBook.HolidayDeclared): on_declared}
+MODEL = ReadModel(
+    name="holidays", tables=(TABLE,), statements=tuple(TABLES),
+    handlers={get_topic(HolidayBook.HolidayDeclared): on_declared},
+    description="special holidays the cabinet declared")
+
+
+class HolidayRow(Row):
+    day: IsoDate
+    name: str
+    source: str
+    recorded_at: IsoMoment
 
 
 def declared(cursor: Cursor, as_recorded: datetime | None = None) -> dict[date, str]:
@@ -45,7 +55,7 @@ def declared(cursor: Cursor, as_recorded: datetime | None = None) -> dict[date, 
     return {date.fromisoformat(r["day"]): r["name"] for r in rows}
 
 
-def listing(cursor: Cursor) -> list[dict[str, Any]]:
-    return cursor.execute(
+def listing(cursor: Cursor) -> list[HolidayRow]:
+    return [HolidayRow.model_validate(row) for row in cursor.execute(
         f"SELECT day, name, source, recorded_at FROM {{p}}{TABLE} ORDER BY day, recorded_at"
-    ).fetchall()
+    ).fetchall()]

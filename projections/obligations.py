@@ -12,21 +12,28 @@ building a Python object per column per row was most of its cost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from eventsourcing.utils import get_topic
 
-from domain.paperwork.agencies import ALL
 from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.bitemporal import Ending, cut
-from projections.sql import OPEN_DATE, OPEN_MOMENT, Cursor, day, moment
+from projections.model import ReadModel
+from projections.obligation_rows import (
+    TABLE,
+    ObligationRow,
+    SharedDuties,
+    by_resolution,
+    in_force,
+    recorded_at,
+)
+from projections.sql import OPEN_DATE, OPEN_MOMENT
 from projections.stored import EventData, moment_of, source_text
 
-TABLE = "reg_obligations"
+# The reading side lives in obligation_rows; callers may import it from here too.
+__all__ = ["MODEL", "ObligationRow", "SharedDuties", "by_resolution", "in_force", "recorded_at"]
 
 TABLES = [
     f"""CREATE TABLE IF NOT EXISTS {{p}}{TABLE} (
@@ -134,167 +141,13 @@ def on_notice(batch: Batch, event: EventData) -> None:
         (source_text(event["notice"]), event["originator_id"]))
 
 
-HANDLERS: dict[str, Callable[[Batch, EventData], None]] = {
-    get_topic(Resolution.Recorded): on_recorded,
-    get_topic(Resolution.ClausesRescinded): on_rescinded,
-    get_topic(Resolution.ClauseAmended): on_amended,
-    get_topic(Resolution.NoticeRecorded): on_notice,
-}
-
-
-# --- queries -----------------------------------------------------------------------
-
-
-class ObligationRow(NamedTuple):
-    """One obligation in force: plain data; what it says is decoded when read."""
-
-    resolution: str
-    resolution_id: str
-    clause: str
-    version: int
-    obligation: int
-    bearer: str
-    in_force_from: str
-    in_force_until: str | None
-    recorded_at: str
-    source: str
-    ended_how: str | None
-    ended_by_date: str | None
-    ended_by_item: str | None
-    details_json: str
-
-    @property
-    def details(self) -> dict[str, Any]:
-        return dict(orjson.loads(self.details_json))
-
-    @property
-    def summary(self) -> str:
-        return str(self.details["summary"])
-
-    @property
-    def recurrence(self) -> dict[str, Any]:
-        return dict(self.details["recurrence"])
-
-    @property
-    def ended_by(self) -> str | None:
-        if self.ended_how is None:
-            return None
-        return f"resolution of {self.ended_by_date}, item {self.ended_by_item}"
-
-    @property
-    def key(self) -> tuple[str, str, int, int]:
-        return (self.resolution_id, self.clause, self.version, self.obligation)
-
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
-        # Read by name as well as position: row["clause"] reads like the JSON it becomes.
-        if not isinstance(key, str):
-            return tuple.__getitem__(self, key)
-        if key in self._fields or key in ("details", "summary", "recurrence", "ended_by",
-                                          "key"):
-            return getattr(self, key)
-        return self.details[key]
-
-    def as_dict(self) -> dict[str, Any]:
-        """The stable JSON shape of ``cabinet obligations --json``."""
-        details = self.details
-        return {
-            "resolution": self.resolution, "resolution_id": self.resolution_id,
-            "subject": details["subject"], "clause": self.clause,
-            "obligation": self.obligation, "bearer": self.bearer,
-            "summary": details["summary"], "action": details["action"],
-            "recipient": details["recipient"], "system": details["system"],
-            "recurrence": details["recurrence"], "in_force_from": self.in_force_from,
-            "in_force_until": self.in_force_until, "ended_how": self.ended_how,
-            "ended_by": self.ended_by, "source": self.source,
-            "recorded_at": self.recorded_at, "version": self.version,
-        }
-
-
-_SELECT = (
-    "SELECT o.meeting_date, o.resolution_id, o.clause, o.clause_version, o.obligation_no, "
-    "o.bearer, o.eff_from, NULLIF(o.eff_until, ?), o.rec_from, o.source, o.ended_how, "
-    f"o.ended_by_date, o.ended_by_item, o.details FROM {{p}}{TABLE} o WHERE "
-)
-
-
-def in_force(cursor: Cursor, on: date, *, agency: str | None = None,
-             as_recorded: datetime | None = None) -> list[ObligationRow]:
-    """Obligations binding ``agency`` (or anyone) on ``on``, as the register held at a moment.
-
-    In the index's order: bearer, then effective date. Callers that show them
-    to people sort them as they like.
-    """
-    shared = cursor.context.get(SharedDuties) if agency not in (None, ALL) else None
-    conditions = ["o.eff_from <= ?", "o.eff_until > ?"]
-    params: list[Any] = [OPEN_DATE, day(on), day(on)]
-    if agency is not None:
-        bearers = (agency,) if shared is not None else (agency, ALL)
-        conditions.insert(0, f"o.bearer IN ({', '.join('?' for _ in bearers)})")
-        params[1:1] = bearers
-    conditions += recorded_at(as_recorded, params, alias="o")
-    rows = cursor.execute(_SELECT + " AND ".join(conditions), params).plain_tuples()
-    own = [ObligationRow._make(row) for row in rows]
-    if shared is None:
-        return own
-    return own + shared.current(cursor).on(day(on), moment(as_recorded) if as_recorded else None)
-
-
-class SharedDuties:
-    """The duties that bind every agency, held decoded in memory.
-
-    They are part of every agency's answer, the same rows each time, and most
-    of its size. They are read again whenever the view has moved on, judged by
-    the view's tracked position in the caller's own read transaction, so an
-    answer never mixes two states of the register.
-    """
-
-    def __init__(self, position_of: Callable[[Cursor], int]) -> None:
-        self._position_of = position_of
-        self._position = -1
-        self._rows: list[tuple[str, str, str, str, ObligationRow]] = []
-
-    def current(self, cursor: Cursor) -> SharedDuties:
-        position = self._position_of(cursor)
-        if position != self._position:
-            found = cursor.execute(
-                _SELECT.replace("SELECT ", "SELECT o.eff_until, o.rec_until, ", 1)
-                + "o.bearer = ?", (OPEN_DATE, ALL)).plain_tuples()
-            self._rows = [(row[2 + 6], row[0], row[2 + 8], row[1], ObligationRow._make(row[2:]))
-                          for row in found]
-            self._position = position
-        return self
-
-    def on(self, on: str, as_recorded: str | None) -> list[ObligationRow]:
-        # (eff_from, eff_until, rec_from, rec_until, row)
-        if as_recorded is None:
-            return [row for eff_from, eff_until, _, rec_until, row in self._rows
-                    if eff_from <= on < eff_until and rec_until == OPEN_MOMENT]
-        return [row for eff_from, eff_until, rec_from, rec_until, row in self._rows
-                if eff_from <= on < eff_until and rec_from <= as_recorded < rec_until]
-
-
-def by_resolution(rows: list[ObligationRow]) -> list[ObligationRow]:
-    """The order people read them in: by resolution, clause and obligation."""
-    return sorted(rows, key=lambda r: (r.resolution, r.resolution_id, r.clause, r.obligation))
-
-
-def recorded_at(as_recorded: datetime | None, params: list[Any], *, alias: str) -> list[str]:
-    """Conditions for "as the register held it at ``as_recorded``" (now, if None)."""
-    if as_recorded is None:
-        params.append(OPEN_MOMENT)
-        return [f"{alias}.rec_until = ?"]
-    when = moment(as_recorded)
-    params += [when, when]
-    return [f"{alias}.rec_from <= ?", f"{alias}.rec_until > ?"]
-
-
-def diff(cursor: Cursor, start: date, end: date, *, agency: str | None = None,
-         as_recorded: datetime | None = None) -> dict[str, list[ObligationRow]]:
-    """What came into force and what went out of force between two dates."""
-    before = {r.key: r for r in in_force(cursor, start, agency=agency, as_recorded=as_recorded)}
-    after = {r.key: r for r in in_force(cursor, end, agency=agency, as_recorded=as_recorded)}
-    return {
-        "came_into_force": by_resolution([r for k, r in after.items() if k not in before]),
-        "went_out_of_force": by_resolution([r for k, r in before.items() if k not in after]),
-        "unchanged": by_resolution([r for k, r in after.items() if k in before]),
-    }
+MODEL = ReadModel(
+    name="obligations", tables=(TABLE,), statements=tuple(TABLES),
+    query_indexes=tuple(QUERY_INDEXES),
+    handlers={
+        get_topic(Resolution.Recorded): on_recorded,
+        get_topic(Resolution.ClausesRescinded): on_rescinded,
+        get_topic(Resolution.ClauseAmended): on_amended,
+        get_topic(Resolution.NoticeRecorded): on_notice,
+    },
+    description="obligations in force, on the effective and the recorded axis")

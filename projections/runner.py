@@ -16,6 +16,7 @@ import structlog
 from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
 
+from projections.rebuild import ensure_models
 from projections.stored import stored_data
 from projections.view import TOPICS, Overtaken, RegisterView
 
@@ -32,6 +33,7 @@ class CatchUp:
 
     def run(self) -> int:
         """Apply every event the view has not seen; the number applied."""
+        ensure_models(self.app, self.view)
         applied = 0
         mapper = self.app.mapper
         position = self.view.position(self.app.name)
@@ -65,3 +67,28 @@ class CatchUp:
             if applied:
                 log.info("projected", events=applied, position=self.view.position(self.app.name))
             stop.wait(poll_interval)
+
+
+class Follower:
+    """Keeps one process's view current for its readers, at the cost of one read when it is.
+
+    Remembers how far the log reached when the view last caught up; a reader
+    asks the log's head (one indexed read), and only when the log has grown
+    does the view catch up. Writes by any process grow the log, so every
+    answer includes everything recorded before it was asked.
+    """
+
+    def __init__(self, app: Application[Any], view: RegisterView) -> None:
+        self.app = app
+        self.view = view
+        self._caught_up_to = -1
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        head = self.app.recorder.max_notification_id() or 0
+        applied = CatchUp(self.app, self.view, progress=progress).run()
+        self._caught_up_to = head
+        return applied
+
+    def ensure_current(self) -> None:
+        if (self.app.recorder.max_notification_id() or 0) != self._caught_up_to:
+            self.catch_up()

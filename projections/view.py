@@ -8,7 +8,7 @@ and replay decodes each event once for all read models.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,31 +17,45 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.register.application import Register
-from projections import clauses, holidays, obligations, proposals, resolutions
+from projections import clauses, holidays, obligations, proposals, refusals, resolutions
 from projections.batch import Batch
+from projections.model import Handler, ReadModel
 from projections.sql import Cursor, Dialect
 from projections.stored import EventData
 
-READ_MODELS = (resolutions, clauses, obligations, holidays, proposals)
+READ_MODELS: tuple[ReadModel, ...] = (resolutions.MODEL, clauses.MODEL, obligations.MODEL,
+                                      holidays.MODEL, proposals.MODEL, refusals.MODEL)
 """Order matters only in that each model's handlers run in this order per event."""
 
+BUILT = "reg_models"
+"""Which read models this view holds, and the signature each was built with."""
+BUILT_TABLE = (f"CREATE TABLE IF NOT EXISTS {{p}}{BUILT} (model TEXT PRIMARY KEY, "
+               "signature TEXT NOT NULL, built_at TEXT NOT NULL)")
 
-def _handlers() -> dict[str, tuple[Callable[[Batch, EventData], None], ...]]:
-    table: dict[str, list[Callable[[Batch, EventData], None]]] = {}
-    for model in READ_MODELS:
-        for topic, handler in model.HANDLERS.items():
+
+def handlers_for(models: Sequence[ReadModel]) -> dict[str, tuple[Handler, ...]]:
+    table: dict[str, list[Handler]] = {}
+    for model in models:
+        for topic, handler in model.handlers.items():
             table.setdefault(topic, []).append(handler)
     return {k: tuple(v) for k, v in table.items()}
 
 
-HANDLERS = _handlers()
+HANDLERS = handlers_for(READ_MODELS)
 TOPICS = tuple(sorted(HANDLERS))
-TABLES = tuple(statement for model in READ_MODELS for statement in model.TABLES)
-QUERY_INDEXES = tuple(statement for model in READ_MODELS
-                      for statement in getattr(model, "QUERY_INDEXES", ()))
+TABLES = (*(statement for model in READ_MODELS for statement in model.statements), BUILT_TABLE)
+QUERY_INDEXES = tuple(statement for model in READ_MODELS for statement in model.query_indexes)
 """Indexes that serve questions, not the handlers: a scratch rebuild does without."""
-VIEW_TABLES = tuple(name for model in READ_MODELS
-                    for name in getattr(model, "TABLE_NAMES", (model.TABLE,)))
+VIEW_TABLES = tuple(name for model in READ_MODELS for name in model.tables)
+"""The tables made from events (what an audit compares)."""
+
+
+def apply_events(batch: Batch, events: Sequence[tuple[str, EventData]],
+                 handlers: dict[str, tuple[Handler, ...]] = HANDLERS) -> None:
+    for topic, data in events:
+        for handler in handlers.get(topic, ()):
+            handler(batch, data)
+    batch.flush()
 
 
 class Overtaken(IntegrityError):
@@ -58,6 +72,8 @@ class RegisterView(TrackingRecorder):
     dialect: Dialect
     answers_questions = True
     """False for a scratch copy rebuilt only to be compared: no query indexes."""
+    models_checked = False
+    """Set once this process has seen every read model built (``projections.rebuild``)."""
 
     @classmethod
     def _statements(cls) -> tuple[str, ...]:
@@ -74,21 +90,22 @@ class RegisterView(TrackingRecorder):
         meanwhile is refused (``Overtaken``), for the caller to read on from the
         new position. True if this call wrote the batch.
         """
-        with self._transaction(commit=True) as raw:
-            self._take_write_turn(raw)
-            cursor = Cursor(raw, self.dialect)
+        with self.writing() as cursor:
             done = self.position_in(cursor, tracking.application_name)
             if done >= tracking.notification_id:
                 return False
             if first is not None and done >= first:
                 raise Overtaken(f"events after {done} were applied by another projector")
-            batch = Batch(cursor)
-            for topic, data in events:
-                for handler in HANDLERS.get(topic, ()):
-                    handler(batch, data)
-            batch.flush()
-            self._record_position(raw, tracking)
+            apply_events(Batch(cursor), events)
+            self._record_position(cursor.raw, tracking)
         return True
+
+    @contextmanager
+    def writing(self) -> Iterator[Cursor]:
+        """A write transaction, once it is this writer's turn (one writer at a time)."""
+        with self._transaction(commit=True) as raw:
+            self._take_write_turn(raw)
+            yield Cursor(raw, self.dialect)
 
     def _take_write_turn(self, raw: Any) -> None:
         raise NotImplementedError

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,9 @@ from eventsourcing.utils import Environment
 
 from domain.register.application import Register, utc_now
 from projections import audit
-from projections.runner import CatchUp
+from projections.model import ReadModel
+from projections.rebuild import RebuildReport, rebuild
+from projections.runner import Follower
 from projections.sql import Cursor
 from projections.view import RegisterProjection, RegisterView
 from workers.settings import Settings
@@ -33,19 +35,38 @@ VIEWS_NAME = RegisterProjection.name
 
 @dataclass
 class RegisterSystem:
+    """The register, its views and their follower: what commands and queries are given."""
+
     settings: Settings
     register: Register
     view: RegisterView
+    follower: Follower = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.follower = Follower(self.register, self.view)
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        return CatchUp(self.register, self.view, progress=progress).run()
+        return self.follower.catch_up(progress)
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
         """A read cursor on views that include everything recorded so far."""
-        self.catch_up()
+        self.follower.ensure_current()
         with self.view.reading() as cursor:
             yield cursor
+
+    def replay(self, progress: Callable[[int], None] | None = None) -> audit.ReplayReport:
+        return replay_views(self, progress)
+
+    def verify(self) -> VerifyReport:
+        return verify_chain(self)
+
+    def rebuild(self, models: Sequence[ReadModel],
+                progress: Callable[[int], None] | None = None) -> RebuildReport:
+        """Rebuild read models from the log (under the writers' turn), then catch up."""
+        report = rebuild(self.register, self.view, models, progress=progress)
+        self.catch_up()
+        return report
 
     def close(self) -> None:
         self.register.close()

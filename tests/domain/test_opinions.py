@@ -33,10 +33,9 @@ def test_each_opinion_is_an_event_naming_its_letter_and_agency(case_system, case
 def test_the_board_shows_the_current_opinion_letter(case_system):
     from datetime import date
 
-    from projections.proposals import board
+    from projections.queries import proposals
 
-    with case_system.reading() as cursor:
-        rows = board(cursor, date(2021, 11, 20), include_closed=True)
-    nesdc = next(o for o in rows[0]["opinions"] if o["agency"] == "NESDC")
-    assert nesdc["letter"] == "นร ๑๑๑๒/๖๔๕๐"
-    assert rows[0]["stage"] == "closed"
+    rows = proposals.board(case_system, date(2021, 11, 20), include_closed=True).proposals
+    nesdc = next(o for o in rows[0].opinions if o.agency == "NESDC")
+    assert nesdc.letter == "นร ๑๑๑๒/๖๔๕๐"
+    assert rows[0].stage == "closed"

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from projections import clauses, obligations, resolutions
+from projections.queries import obligations, resolutions
 from tests.support.case_replay import replay_case
 
 ON_10_NOV_2021 = date(2021, 11, 10)
@@ -28,9 +28,8 @@ def replayed(system, case, clock):
 
 
 def in_force(system, on: date, as_recorded: datetime | None):
-    with system.reading() as cursor:
-        return {(r["resolution"], r["clause"])
-                for r in obligations.in_force(cursor, on, as_recorded=as_recorded)}
+    return {(r.resolution, r.clause)
+            for r in obligations.in_force(system, on, as_recorded=as_recorded).obligations}
 
 
 def test_on_8_november_2021_the_register_still_said_the_monthly_report_binds(replayed):
@@ -61,21 +60,15 @@ def test_the_2016_duty_appears_from_the_day_its_circular_was_recorded(replayed):
 
 
 def test_clause_status_as_recorded_before_the_rescission_reads_in_force(replayed):
-    with replayed.reading() as cursor:
-        rid = resolutions.on_date(cursor, date(2016, 1, 12))[0]["resolution_id"]
-        then = {c["clause"]: c["status"] for c in clauses.status(
-            cursor, rid, ON_10_NOV_2021, as_recorded=at(date(2021, 11, 8)))}
-        now = {c["clause"]: c["status"] for c in clauses.status(cursor, rid, ON_10_NOV_2021)}
+    then = {c.clause: c.status for c in resolutions.show(
+        replayed, date(2016, 1, 12), on=ON_10_NOV_2021, as_recorded=at(date(2021, 11, 8))).clauses}
+    now = {c.clause: c.status for c in resolutions.show(
+        replayed, date(2016, 1, 12), on=ON_10_NOV_2021).clauses}
     assert then["2"] == "in force"
     assert now["2"] == "rescinded"
 
 
 def test_the_rescission_is_recorded_on_the_day_of_the_decision(replayed):
-    from uuid import UUID
-
-    with replayed.reading() as cursor:
-        rid = resolutions.on_date(cursor, date(2016, 1, 12))[0]["resolution_id"]
-    events = list(replayed.register.history(UUID(rid)))
-    rescission = events[-1]
-    assert type(rescission).__name__ == "ClausesRescinded"
-    assert rescission.timestamp.date() == date(2021, 11, 9)
+    rescission = resolutions.history(replayed, date(2016, 1, 12)).events[-1]
+    assert rescission.event == "ClausesRescinded"
+    assert rescission.recorded_at.date() == date(2021, 11, 9)

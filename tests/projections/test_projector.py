@@ -48,7 +48,7 @@ def test_the_projector_follows_the_register_and_stops_when_asked(settings, case)
         assert wait_until(views_current)
         with reader.view.reading() as cursor:
             rows = obligations.in_force(cursor, date(2021, 11, 10))
-        assert ("2021-11-09", "1") in {(r["resolution"], r["clause"]) for r in rows}
+        assert ("2021-11-09", "1") in {(r.resolution, r.clause) for r in rows}
     finally:
         stop.set()
         projector.join(timeout=15)

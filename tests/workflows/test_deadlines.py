@@ -17,7 +17,7 @@ from domain.process.steps import (
     RequestReview,
 )
 from domain.values import Clause, DocumentKind
-from projections.proposals import board
+from projections.queries import proposals
 from tests.workflows.office import (
     DAY,
     DPM,
@@ -95,11 +95,9 @@ async def test_an_unanswered_request_is_escalated_once_its_due_day_ends(office, 
     assert (await office.opinion(asked.workflow_id, "NESDC")).overdue is True
     assert office.register_slot(asked.workflow_id, "NESDC").overdue is True
 
-    system.catch_up()
-    with system.reading() as cursor:
-        rows = board(cursor, await office.today())
-    row = next(r for r in rows if r["workflow_id"] == asked.workflow_id)
-    assert row["overdue"] == ["MOI", "NESDC"]
+    rows = proposals.board(system, await office.today()).proposals
+    row = next(r for r in rows if r.workflow_id == asked.workflow_id)
+    assert row.overdue == ["MOI", "NESDC"]
 
     await office.advance_to(bangkok(asked.due + 30 * DAY))  # a month of silence
     tally = office.tally(asked.workflow_id)

@@ -1,0 +1,69 @@
+"""Answers about obligations: which are in force on a date, and what changed between two."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from domain.errors import InvalidInput
+from projections import obligation_rows as read
+from projections.jsontypes import absent_if_none
+from projections.obligation_rows import READING_ORDER, ObligationRow
+from projections.queries.reading import NEXT_DOC, Answer, Moment, Source, current, page
+
+
+class ObligationsAnswer(Answer):
+    """``cabinet obligations --json``: the obligations in force, by resolution and clause."""
+
+    at: date
+    agency: str | None
+    """Its own duties and those binding ``ALL``; every bearer's when null."""
+    as_recorded: Moment | None
+    """As the register stood at this moment; now, when null."""
+    obligations: list[ObligationRow]
+    next: str | None = Field(default=None, exclude_if=absent_if_none, description=NEXT_DOC)
+
+
+class DiffAnswer(Answer):
+    """``cabinet diff --json``: what came into and went out of force between two dates."""
+
+    from_: date = Field(alias="from")
+    to: date
+    agency: str | None
+    as_recorded: Moment | None
+    came_into_force: list[ObligationRow]
+    went_out_of_force: list[ObligationRow]
+
+
+def in_force(source: Source, on: date, *, agency: str | None = None,
+             as_recorded: datetime | None = None, limit: int | None = None,
+             after: str | None = None) -> ObligationsAnswer:
+    """Obligations binding ``agency`` (or anyone) on ``on``, as recorded at a moment.
+
+    ``agency`` is taken as given (``directories.require_agency`` checks it):
+    an unknown code simply bears nothing of its own. Paged by ``limit`` and
+    ``after`` (the ``next`` of the page before).
+    """
+    with current(source) as cursor:
+        rows = read.in_force(cursor, on, agency=agency, as_recorded=as_recorded)
+    chunk, following = page(read.by_resolution(rows), READING_ORDER, after=after, limit=limit)
+    return ObligationsAnswer(at=on, agency=agency, as_recorded=as_recorded, obligations=chunk,
+                             next=following)
+
+
+def diff(source: Source, start: date, end: date, *, agency: str | None = None,
+         as_recorded: datetime | None = None) -> DiffAnswer:
+    if end < start:
+        raise InvalidInput(f"{end.isoformat()} is before the start, {start.isoformat()}",
+                           field="to")
+    with current(source) as cursor:
+        before = {r.key: r for r in read.in_force(cursor, start, agency=agency,
+                                                  as_recorded=as_recorded)}
+        after = {r.key: r for r in read.in_force(cursor, end, agency=agency,
+                                                 as_recorded=as_recorded)}
+    return DiffAnswer.model_validate({
+        "from": start, "to": end, "agency": agency, "as_recorded": as_recorded,
+        "came_into_force": read.by_resolution([r for k, r in after.items() if k not in before]),
+        "went_out_of_force": read.by_resolution([r for k, r in before.items()
+                                                 if k not in after])})
