@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
 from psycopg import Cursor
 from psycopg.rows import DictRow
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from projections.sql import postgres_schema_lock
@@ -100,8 +101,9 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
             "link bytea NOT NULL)").format(schema, table))
         self._ledger_tail = SQL(
             "SELECT link FROM {}.{} ORDER BY notification_id DESC LIMIT 1").format(schema, table)
-        self._ledger_insert = SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, %s)").format(
-            schema, table)
+        self._ledger_insert = SQL(
+            "INSERT INTO {}.{} SELECT * FROM unnest(%s::bigint[], %s::text[], "
+            "%s::integer[], %s::bytea[])").format(schema, table)
         self._ledger_select = SQL(
             "SELECT * FROM {}.{} WHERE notification_id >= %s ORDER BY notification_id "
             "LIMIT %s").format(schema, table)
@@ -109,6 +111,26 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
     def create_table(self) -> None:
         with postgres_schema_lock(self.datastore):
             super().create_table()
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent],
+                      **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert, one statement at a time instead of in pipeline mode.
+
+        psycopg's pipeline mode (3.3.9, and earlier) stops sending when a
+        message outgrows the socket's buffers and waits for a reply the server
+        cannot give before it has the whole message: an import of a few
+        thousand events hung forever holding the events table's lock. Outside
+        a pipeline psycopg keeps sending until the message is out. The cost is
+        a few round trips per transaction, small beside the batch itself.
+        """
+        with self.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return None
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow],
                                        stored_events: Sequence[StoredEvent],
@@ -123,7 +145,9 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         rows = _links(self.ledger_key, bytes(row["link"]) if row else GENESIS, ids,
                       stored_events)
-        curs.executemany(self._ledger_insert, rows)
+        # One statement for the whole batch: executemany would send a statement
+        # per event, in a pipeline of its own.
+        curs.execute(self._ledger_insert, [list(column) for column in zip(*rows, strict=True)])
         return ids
 
     def select_ledger(self, start: int, limit: int) -> list[LedgerRow]:
