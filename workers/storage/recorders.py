@@ -13,13 +13,14 @@ from uuid import UUID
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteFactory
+from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from projections.sql import postgres_schema_lock
 from workers.storage.ledger import DEV_KEY, GENESIS, link
+from workers.storage.postgres_batch import LARGE_BATCH, StagedInsert
 
 LEDGER_KEY = "LEDGER_KEY"
 
@@ -104,6 +105,8 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
         self._ledger_insert = SQL(
             "INSERT INTO {}.{} SELECT * FROM unnest(%s::bigint[], %s::text[], "
             "%s::integer[], %s::bytea[])").format(schema, table)
+        self._staged = StagedInsert(self.datastore.schema, events_table_name,
+                                    self.datastore.originator_id_type)
         self._ledger_select = SQL(
             "SELECT * FROM {}.{} WHERE notification_id >= %s ORDER BY notification_id "
             "LIMIT %s").format(schema, table)
@@ -131,6 +134,16 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
                 return None
             self._insert_stored_events(curs, stored_events, **kwargs)
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
+    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> None:
+        if len(stored_events) < LARGE_BATCH:
+            super()._insert_stored_events(curs, stored_events, **kwargs)
+            return
+        self._staged.stage(curs, stored_events)
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(self._staged.insert)
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow],
                                        stored_events: Sequence[StoredEvent],
