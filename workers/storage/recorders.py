@@ -21,6 +21,7 @@ from psycopg.sql import SQL, Identifier
 from projections.sql import postgres_schema_lock
 from workers.storage.ledger import DEV_KEY, GENESIS, link
 from workers.storage.postgres_batch import LARGE_BATCH, StagedInsert
+from workers.storage.timeouts import STATEMENT_TIMEOUT, bound
 
 LEDGER_KEY = "LEDGER_KEY"
 
@@ -173,6 +174,10 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
 
 class LedgeredPostgresFactory(PostgresFactory):
     application_recorder_class = LedgeredPostgresApplicationRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        bound(self.datastore, int(self.env.get(STATEMENT_TIMEOUT) or "0"))
 
     def application_recorder(self) -> LedgeredPostgresApplicationRecorder:
         prefix = self.env.name.lower() or "stored"
