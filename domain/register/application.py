@@ -181,7 +181,8 @@ class Register(Application[UUID]):
     CONFLICT_RETRIES = 20
 
     def _run(self, command: Callable[[UnitOfWork], Any], *, optimistic: bool = False,
-             commit: bool = True) -> Any:
+             commit: bool = True, counted: bool = False) -> Any:
+        """The command's result; with ``counted``, the number of events its commit wrote."""
         at = self.clock()
         uow = UnitOfWork(self, at, optimistic=optimistic)
         result = command(uow)
@@ -189,8 +190,8 @@ class Register(Application[UUID]):
             return result
         for attempt in range(self.CONFLICT_RETRIES):
             try:
-                uow.commit()
-                return result
+                written = uow.commit()
+                return written if counted else result
             except RecordConflictError:
                 # A short random pause keeps writers that collided from
                 # colliding again in lockstep.
@@ -201,8 +202,8 @@ class Register(Application[UUID]):
                 # command's rules run again, so a retry cannot break them.
                 uow = UnitOfWork(self, at)
                 result = command(uow)
-        uow.commit()
-        return result
+        written = uow.commit()
+        return written if counted else result
 
     # --- resolutions -------------------------------------------------------------------
 
@@ -450,9 +451,10 @@ class Register(Application[UUID]):
             for i, proposal in enumerate(content.proposals):
                 self._import_proposal(uow, proposal, f"proposals[{i}]")
                 done = _tick(progress, done)
-        before = self.recorder.max_notification_id() or 0
-        self._run(command, optimistic=True)
-        return (self.recorder.max_notification_id() or 0) - before
+        # What this import wrote, not the log's growth, which includes the
+        # events of any command that committed meanwhile.
+        written: int = self._run(command, optimistic=True, counted=True)
+        return written
 
     def _import_proposal(self, uow: UnitOfWork, record: ProposalRecord, where: str) -> None:
         workflow_id = record.workflow_id
