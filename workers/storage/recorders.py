@@ -106,6 +106,9 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
         self._ledger_insert = SQL(
             "INSERT INTO {}.{} SELECT * FROM unnest(%s::bigint[], %s::text[], "
             "%s::integer[], %s::bytea[])").format(schema, table)
+        self._schema_check = SQL(
+            "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL "
+            "AND to_regclass(%s) IS NOT NULL AND to_regtype(%s) IS NOT NULL AS present")
         self._staged = StagedInsert(self.datastore.schema, events_table_name,
                                     self.datastore.originator_id_type)
         self._ledger_select = SQL(
@@ -113,8 +116,23 @@ class LedgeredPostgresApplicationRecorder(PostgresApplicationRecorder):
             "LIMIT %s").format(schema, table)
 
     def create_table(self) -> None:
+        # CREATE INDEX IF NOT EXISTS locks the table even when the index is
+        # there, so every open waited behind any long write. Once the schema
+        # exists an open only reads the catalogue, which locks no table.
+        if self._schema_present():
+            self.datastore.register_type_adapters()
+            return
         with postgres_schema_lock(self.datastore):
             super().create_table()
+
+    def _schema_present(self) -> bool:
+        schema = self.datastore.schema
+        relations = (self.events_table_name, self.ledger_table, self.notification_id_index_name)
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._schema_check, [*(f'"{schema}"."{name}"' for name in relations),
+                                              f'"{schema}"."{self.stored_event_type_name}"'])
+            row = curs.fetchone()
+            return bool(row and row["present"])
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent],
