@@ -71,10 +71,17 @@ def test_two_concurrent_imports_each_report_their_own_events(env_for_cli, tmp_pa
                                 first_meeting=date(2011, 1, 4))
     running = [start(["import", str(path), "--json"]) for path in (first, second)]
     reported = []
-    for process in running:
-        code, out, err = finish(process)
-        assert code == 0, err
-        reported.append(json.loads(out)["events"])
+    try:
+        for process in running:
+            code, out, err = finish(process)
+            assert code == 0, err
+            reported.append(json.loads(out)["events"])
+    finally:
+        # One that hung must not outlive the test: it would hold its locks.
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
     assert reported[0] == reported[1]
     assert sum(reported) == chain_length()
 
