@@ -42,6 +42,10 @@ class PostgresSettings:
     user: str = "postgres"
     password: str = ""
     schema: str = "public"
+    lock_timeout: int = 30
+    """Seconds a statement waits for a lock another command holds, then fails."""
+    statement_timeout: int = 600
+    """Seconds a statement may run, then it is cancelled (an import is one statement)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class Settings:
                 user=env.get("CABINET_POSTGRES_USER", "postgres"),
                 password=env.get("CABINET_POSTGRES_PASSWORD", ""),
                 schema=env.get("CABINET_POSTGRES_SCHEMA", "public"),
+                lock_timeout=_seconds(env, "CABINET_POSTGRES_LOCK_TIMEOUT", 30),
+                statement_timeout=_seconds(env, "CABINET_POSTGRES_STATEMENT_TIMEOUT", 600),
             ),
             ledger_key=env.get("CABINET_LEDGER_KEY") or None,
             temporal_address=env.get("CABINET_TEMPORAL_ADDRESS") or None,
@@ -122,6 +128,8 @@ class Settings:
                 "POSTGRES_SCHEMA": pg.schema,
                 "POSTGRES_POOL_SIZE": "4",
                 "POSTGRES_MAX_OVERFLOW": "4",
+                "POSTGRES_LOCK_TIMEOUT": str(pg.lock_timeout),
+                "POSTGRES_STATEMENT_TIMEOUT": str(pg.statement_timeout),
             })
         return env
 
@@ -134,3 +142,10 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    seconds = _int(env, name, default)
+    if seconds < 0:
+        raise SettingsError(f"{name} must be 0 (no limit) or more seconds, not {seconds}")
+    return seconds
