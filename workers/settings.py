@@ -44,6 +44,10 @@ class PostgresSettings:
     user: str = "postgres"
     password: str = ""
     schema: str = "public"
+    lock_timeout: int = 30
+    """Seconds a statement waits for a lock another command holds, then fails."""
+    statement_timeout: int = 600
+    """Seconds a statement may run, then it is cancelled (an import is one statement)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class Settings:
                 user=env.get("CABINET_POSTGRES_USER", "postgres"),
                 password=env.get("CABINET_POSTGRES_PASSWORD", ""),
                 schema=env.get("CABINET_POSTGRES_SCHEMA", "public"),
+                lock_timeout=_limit_seconds(env, "CABINET_POSTGRES_LOCK_TIMEOUT", 30),
+                statement_timeout=_limit_seconds(env, "CABINET_POSTGRES_STATEMENT_TIMEOUT", 600),
             ),
             ledger_key=env.get("CABINET_LEDGER_KEY") or None,
             temporal_address=env.get("CABINET_TEMPORAL_ADDRESS") or None,
@@ -137,6 +143,8 @@ class Settings:
                 "POSTGRES_SCHEMA": pg.schema,
                 "POSTGRES_POOL_SIZE": "4",
                 "POSTGRES_MAX_OVERFLOW": "4",
+                "POSTGRES_LOCK_TIMEOUT": str(pg.lock_timeout),
+                "POSTGRES_STATEMENT_TIMEOUT": str(pg.statement_timeout),
             })
         return env
 
@@ -161,4 +169,12 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
     if not 0 < seconds < 86_400:
         raise SettingsError(f"{name} must be more than 0 and less than a day, not {raw!r}")
+    return seconds
+
+
+def _limit_seconds(env: Mapping[str, str], name: str, default: int) -> int:
+    """Whole seconds for a database time limit; 0 means no limit (PostgreSQL's own rule)."""
+    seconds = _int(env, name, default)
+    if seconds < 0:
+        raise SettingsError(f"{name} must be 0 (no limit) or more seconds, not {seconds}")
     return seconds

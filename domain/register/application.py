@@ -43,7 +43,7 @@ from domain.register.records import (
     ResolutionRecord,
 )
 from domain.register.resolution import Resolution
-from domain.register.unit_of_work import UnitOfWork, run
+from domain.register.unit_of_work import UnitOfWork, run, run_counted
 from domain.values import ResolutionRef
 
 Clock = Callable[[], datetime]
@@ -189,9 +189,11 @@ class Register(Application[UUID]):
         acting for someone else says who.
         """
         imports.check_import(content, actor)
-        before = self.recorder.max_notification_id() or 0
-        self._run(lambda uow: imports.import_content(uow, content, progress), optimistic=True)
-        return (self.recorder.max_notification_id() or 0) - before
+        # What this import wrote, not the log's growth, which includes the
+        # events of any command that committed meanwhile.
+        _, written = run_counted(self, lambda uow: imports.import_content(uow, content, progress),
+                                 at=self.clock(), conflict=self.conflict, optimistic=True)
+        return written
 
     # --- reading -----------------------------------------------------------------------
 

@@ -102,16 +102,27 @@ def run(store: RegisterStore, command: Callable[[UnitOfWork], T], *, at: datetim
     ``conflict`` is the error the store raises when another writer got to an
     aggregate first (the library's record conflict, handed in by the register
     so that the domain names no storage module). On a conflict the command is
-    decided again on what is there now, reading everything.
+    decided again on what is there now, reading everything. Without
+    ``commit`` the command only decides, and nothing is saved.
+    """
+    if not commit:
+        return command(UnitOfWork(store, at, optimistic=optimistic))
+    result, _ = run_counted(store, command, at=at, conflict=conflict, optimistic=optimistic)
+    return result
+
+
+def run_counted(store: RegisterStore, command: Callable[[UnitOfWork], T], *, at: datetime,
+                conflict: type[Exception], optimistic: bool = False) -> tuple[T, int]:
+    """Like ``run``: the command's result, and the number of events its save wrote.
+
+    The count is this command's own, whatever other writers commit meanwhile
+    (the log's growth would include theirs).
     """
     uow = UnitOfWork(store, at, optimistic=optimistic)
     result = command(uow)
-    if not commit:
-        return result
     for attempt in range(CONFLICT_RETRIES):
         try:
-            uow.commit()
-            return result
+            return result, uow.commit()
         except conflict:
             # A short random pause keeps writers that collided from
             # colliding again in lockstep.
@@ -122,8 +133,7 @@ def run(store: RegisterStore, command: Callable[[UnitOfWork], T], *, at: datetim
             # cannot break them.
             uow = UnitOfWork(store, at)
             result = command(uow)
-    uow.commit()
-    return result
+    return result, uow.commit()
 
 
 def located(error: RegisterError, prefix: str) -> RegisterError:

@@ -7,6 +7,9 @@
   names the register's views (``view_class_for``).
 - ``sqlite`` and ``postgres``: each database's recorder, factory (named by the
   library's ``PERSISTENCE_MODULE`` setting), views, pragmas and locks.
+- ``postgres_batch``: a large batch of events copied into PostgreSQL before
+  the events table is locked; ``timeouts``: PostgreSQL's lock and statement
+  timeouts, and ``StoreBusy``, the error that ends a command that hit one.
 - ``views``: what both databases' views share (``RegisterView`` itself, which
   writes the read models, is database-agnostic and lives in projections/view.py).
 - ``verify``: the chain's verifier (``audit verify``).
@@ -21,10 +24,33 @@ The library's private methods this package overrides or calls, and why
   the same transaction, so an event is never stored without its link. There is
   no public hook between the insert and the commit.
 - ``PostgresApplicationRecorder._fetch_ids_after_insert_events`` (overridden,
-  calls the original first): PostgreSQL's counterpart, run inside the library's
-  pipeline after it has taken its exclusive lock on the events table (its
+  calls the original first): PostgreSQL's counterpart, run after the insert
+  has taken the exclusive lock on the events table (the library's
   ``_lock_table``) and inserted the batch; the lock is what makes the chain's
   tail read by the override the tail.
+- ``PostgresApplicationRecorder.insert_events`` (overridden, replaces the
+  original): the library's same transaction (``_insert_events``, then
+  ``_insert_stored_events``, then ``_fetch_ids_after_insert_events``, each
+  called), without psycopg's pipeline mode, which hangs once a batch's message
+  outgrows the socket's buffers (psycopg 3.3.9). It keeps the library's
+  ``retry`` of interface and operational errors, and omits its path for
+  ``POSTGRES_ENABLE_DB_FUNCTIONS``, which the register does not set.
+- ``PostgresApplicationRecorder._insert_stored_events`` (overridden, calls the
+  original for small batches): a large batch is copied into a temporary table
+  first and moved by one statement after the library's ``_lock_table`` and
+  ``_notify_channel`` (both called), so the lock is held briefly.
+- ``PostgresApplicationRecorder.create_table`` (public, overridden): when the
+  tables, index and type exist (named by the library's ``events_table_name``,
+  ``notification_id_index_name`` and ``stored_event_type_name``) it runs no
+  DDL and only registers the type adapters (the datastore's
+  ``register_type_adapters``), because ``CREATE INDEX IF NOT EXISTS`` waits
+  behind any writer.
+- ``PostgresDatastore`` (specialised after the factory built it, in
+  ``timeouts.bound``: its class is reassigned, its pool's ``kwargs`` given the
+  timeouts as libpq options): the factory builds it by name and offers no
+  hook to choose its class. The override of ``get_connection`` turns a lock or
+  statement timeout into ``StoreBusy``, which the library's ``retry`` does not
+  retry tenfold.
 - ``SQLiteTrackingRecorder`` / ``PostgresTrackingRecorder._insert_tracking``
   and ``_max_tracking_id`` (called, in ``views.DatabaseView``): they write and
   read the tracked position with a cursor the caller gives, so the view writes

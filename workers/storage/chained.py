@@ -45,8 +45,9 @@ class ChainedRecorder:
 
     datastore: Any
     ledger_key: bytes = DEV_KEY
-    # In the database's own form, set by each recorder: the newest link; one row
-    # (notification id, aggregate id, version, link) to insert; rows from a
+    # In the database's own form, set by each recorder: the newest link; the
+    # insert of one row (notification id, aggregate id, version, link), or of a
+    # batch where a recorder writes its own ``_insert_links``; rows from a
     # notification id on, up to a limit.
     _ledger_tail: Any
     _ledger_insert: Any
@@ -66,8 +67,11 @@ class ChainedRecorder:
         cursor.execute(self._ledger_tail)
         row = cursor.fetchone()
         previous = bytes(row["link"]) if row else GENESIS
-        cursor.executemany(self._ledger_insert,
-                           chain_rows(self.ledger_key, previous, ids, stored_events))
+        self._insert_links(cursor, chain_rows(self.ledger_key, previous, ids, stored_events))
+
+    def _insert_links(self, cursor: Any, rows: Sequence[LedgerRow]) -> None:
+        """Write a batch's links; one insert a row unless a database does better."""
+        cursor.executemany(self._ledger_insert, rows)
 
     def select_ledger(self, start: int, limit: int) -> list[LedgerRow]:
         with self.datastore.transaction(commit=False) as cursor:

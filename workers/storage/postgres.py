@@ -2,6 +2,9 @@
 and the locks that let processes starting together create the tables in turn.
 
 Named by ``PERSISTENCE_MODULE=workers.storage.postgres:LedgeredPostgresFactory``.
+Events are inserted outside psycopg's pipeline mode, large batches are staged
+before the events table is locked (``postgres_batch``), and every connection
+has lock and statement timeouts (``timeouts``).
 """
 
 from __future__ import annotations
@@ -10,18 +13,21 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresFactory,
     PostgresTrackingRecorder,
 )
+from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from projections.sql import Dialect
-from workers.storage.chained import ChainedRecorder, LedgeredFactory
+from workers.storage.chained import ChainedRecorder, LedgeredFactory, LedgerRow
+from workers.storage.postgres_batch import LARGE_BATCH, StagedInsert
+from workers.storage.timeouts import STATEMENT_TIMEOUT, bound
 from workers.storage.views import DatabaseView
 
 
@@ -57,23 +63,76 @@ def postgres_schema_lock(datastore: Any, *also: str) -> Iterator[None]:
 class LedgeredPostgresApplicationRecorder(ChainedRecorder, PostgresApplicationRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self.ledger_table = f"{events_table_name}_ledger"
         schema = Identifier(self.datastore.schema)
-        table = Identifier(f"{events_table_name}_ledger")
+        table = Identifier(self.ledger_table)
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {}.{} (notification_id bigint PRIMARY KEY, "
             "originator_id text NOT NULL, originator_version integer NOT NULL, "
             "link bytea NOT NULL)").format(schema, table))
         self._ledger_tail = SQL(
             "SELECT link FROM {}.{} ORDER BY notification_id DESC LIMIT 1").format(schema, table)
-        self._ledger_insert = SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, %s)").format(
-            schema, table)
+        # A batch's links in one statement, a column an array (see _insert_links).
+        self._ledger_insert = SQL(
+            "INSERT INTO {}.{} SELECT * FROM unnest(%s::bigint[], %s::text[], "
+            "%s::integer[], %s::bytea[])").format(schema, table)
         self._ledger_select = SQL(
             "SELECT * FROM {}.{} WHERE notification_id >= %s ORDER BY notification_id "
             "LIMIT %s").format(schema, table)
+        self._schema_check = SQL(
+            "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL "
+            "AND to_regclass(%s) IS NOT NULL AND to_regtype(%s) IS NOT NULL AS present")
+        self._staged = StagedInsert(self.datastore.schema, events_table_name,
+                                    self.datastore.originator_id_type)
 
     def create_table(self) -> None:
+        # CREATE INDEX IF NOT EXISTS locks the table even when the index is
+        # there, so every open waited behind any long write. Once the schema
+        # exists an open only reads the catalogue, which locks no table.
+        if self._schema_present():
+            self.datastore.register_type_adapters()
+            return
         with postgres_schema_lock(self.datastore):
             super().create_table()
+
+    def _schema_present(self) -> bool:
+        schema = self.datastore.schema
+        relations = (self.events_table_name, self.ledger_table, self.notification_id_index_name)
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._schema_check, [*(f'"{schema}"."{name}"' for name in relations),
+                                              f'"{schema}"."{self.stored_event_type_name}"'])
+            row = curs.fetchone()
+            return bool(row and row["present"])
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent],
+                      **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert, one statement at a time instead of in pipeline mode.
+
+        psycopg's pipeline mode (3.3.9, and earlier) stops sending when a
+        message outgrows the socket's buffers and waits for a reply the server
+        cannot give before it has the whole message: an import of a few
+        thousand events hung forever holding the events table's lock. Outside
+        a pipeline psycopg keeps sending until the message is out. The cost is
+        a few round trips per transaction, small beside the batch itself.
+        """
+        with self.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return None
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
+    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> None:
+        if len(stored_events) < LARGE_BATCH:
+            super()._insert_stored_events(curs, stored_events, **kwargs)
+            return
+        self._staged.stage(curs, stored_events)
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(self._staged.insert)
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow],
                                        stored_events: Sequence[StoredEvent],
@@ -81,6 +140,11 @@ class LedgeredPostgresApplicationRecorder(ChainedRecorder, PostgresApplicationRe
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         self._seal(curs, ids, stored_events)
         return ids
+
+    def _insert_links(self, cursor: Any, rows: Sequence[LedgerRow]) -> None:
+        # One statement for the whole batch: executemany would send a statement
+        # per event, in a pipeline of its own.
+        cursor.execute(self._ledger_insert, [list(column) for column in zip(*rows, strict=True)])
 
 
 class PostgresRegisterView(DatabaseView, PostgresTrackingRecorder):
@@ -110,3 +174,7 @@ class LedgeredPostgresFactory(LedgeredFactory, PostgresFactory):
     application_recorder_class = LedgeredPostgresApplicationRecorder
     view_class = PostgresRegisterView
     scratch_view_class = ScratchPostgresRegisterView
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        bound(self.datastore, int(self.env.get(STATEMENT_TIMEOUT) or "0"))
