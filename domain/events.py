@@ -75,6 +75,22 @@ class RegisterAggregate(Aggregate):
         return twin
 
 
+def current_shape(event_class: type, state: dict[str, Any]) -> dict[str, Any]:
+    """A stored event's state brought up to its class's current shape.
+
+    The library's convention: a class whose shape changed says ``class_version
+    = N`` and has a static method ``upcast_vK_vK+1(state)`` for each step since
+    1; a stored state names its version under ``class_version`` (absent: 1).
+    Stored events are never rewritten; they are read in today's shape.
+    """
+    target: int = getattr(event_class, "class_version", 1)
+    version = state.pop("class_version", 1)
+    while version < target:
+        getattr(event_class, f"upcast_v{version}_v{version + 1}")(state)
+        version += 1
+    return state
+
+
 AggregateClass = TypeVar("AggregateClass", bound=type[RegisterAggregate])
 
 

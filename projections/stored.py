@@ -13,7 +13,9 @@ from typing import Any
 
 import orjson
 from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import resolve_topic
 
+from domain.events import current_shape
 from projections.sql import moment
 
 EventData = dict[str, Any]
@@ -26,7 +28,15 @@ def stored_data(mapper: Mapper[Any], stored: StoredEvent) -> EventData:
     if mapper.compressor:
         state = mapper.compressor.decompress(state)
     data: EventData = orjson.loads(state)
-    return data
+    event_class = _versioned(stored.topic)
+    return current_shape(event_class, data) if event_class is not None else data
+
+
+@lru_cache(maxsize=256)
+def _versioned(topic: str) -> type | None:
+    """The event class of a topic whose shape has changed since version 1, else None."""
+    event_class: type = resolve_topic(topic)
+    return event_class if getattr(event_class, "class_version", 1) > 1 else None
 
 
 @lru_cache(maxsize=8192)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import orjson
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, ProgrammingError, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
+from domain.events import current_shape
 from domain.paperwork.fields import STORED
 
 STORED_CONTEXT = {STORED: True}
@@ -21,7 +23,11 @@ class PydanticMapper(Mapper[Any]):
     def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
         # Straight to bytes (model_dump_json would decode them to str first).
         model = cast(BaseModel, domain_event)
-        state = type(model).__pydantic_serializer__.to_json(model)
+        version: int = getattr(type(model), "class_version", 1)
+        if version > 1:  # a changed shape says which it is, for the upcasters of later ones
+            state = orjson.dumps({**model.model_dump(mode="json"), "class_version": version})
+        else:
+            state = type(model).__pydantic_serializer__.to_json(model)
         if self.compressor:
             state = self.compressor.compress(state)
         if self.cipher:
@@ -40,7 +46,11 @@ class PydanticMapper(Mapper[Any]):
         if self.compressor:
             state = self.compressor.decompress(state)
         event_class = resolve_topic(stored_event.topic)
-        event = event_class.model_validate_json(state, context=STORED_CONTEXT)
+        if getattr(event_class, "class_version", 1) > 1:
+            data = current_shape(event_class, orjson.loads(state))
+            event = event_class.model_validate(data, context=STORED_CONTEXT)
+        else:  # the common case: straight from bytes, inside pydantic's core
+            event = event_class.model_validate_json(state, context=STORED_CONTEXT)
         return cast(DomainEventProtocol[Any], event)
 
 
