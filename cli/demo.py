@@ -33,7 +33,8 @@ QUESTIONS = (date(2020, 6, 1), date(2021, 6, 1), date(2021, 11, 10))
 DUE_QUESTIONS = (date(2020, 6, 1), date(2021, 12, 15))
 
 
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("demo", parents=[common],
                        help="run the reference case end to end in a temporary folder")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")

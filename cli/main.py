@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_workflow_parsers(sub: argparse._SubParsersAction,
+def _add_workflow_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                           common: argparse.ArgumentParser) -> None:
     # Imported here: they pull in temporalio, which register commands do not need.
     from cli import process_cmds, proposal_cmds

@@ -11,7 +11,8 @@ from cli.context import Context
 from workers.processes import run_projector, run_worker, serve
 
 
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("server", parents=[common],
                        help="run the embedded system: Temporal dev server, worker, projector")
     p.add_argument("--port", type=int, help="Temporal gRPC port (default 7233)")

@@ -34,7 +34,8 @@ from domain.register.records import AgencyRecord, HolidayRecord, ImportFile
 log = structlog.get_logger(__name__)
 
 
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("import", parents=[common], help="record an import file (YAML or JSON)")
     p.add_argument("file", type=Path)
     p.set_defaults(handler=import_file)

@@ -120,7 +120,8 @@ def _office_holidays(year: int) -> Mapping[date, tuple[str, str]]:
     """
     table: dict[date, tuple[str, str]] = {}
     for category, kind in _OFFICE_CATEGORIES.items():
-        source = holidays.Thailand(years=year, categories=category, language="en_US")
+        source = holidays.country_holidays("TH", years=year, categories=category,
+                                           language="en_US")
         for d in source:
             names = [n for n in source.get_list(d) if not _open_for_officials(n)]
             if names and d not in table:

@@ -10,7 +10,8 @@ from domain.register.resolution import Resolution
 from domain.values import Clause, ResolutionItemRef, SourceDocument
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
-SOURCE = SourceDocument(kind="circular", number="นร 0505/ว 8", date="2016-01-14", issuer="SOC")
+SOURCE = SourceDocument.model_validate(
+    {"kind": "circular", "number": "นร 0505/ว 8", "date": "2016-01-14", "issuer": "SOC"})
 
 
 def recorded() -> Resolution:

@@ -15,14 +15,14 @@ from typing import Any
 
 from domain.ids import proposal_id, refusals_id
 from domain.process.proposal import EVENT_FOR, Proposal
-from domain.process.steps import Draft
+from domain.process.steps import Draft, EscalateOverdue, RemindOpinion, Reschedule
 from domain.register.records import ImportFile, ProposalRecord, StepRecord
 from projections import obligations
 from workers.bootstrap import RegisterSystem, verify_chain
 from workflows.contracts import ProposalStatus
 from workflows.desk import ProposalDesk
 
-ENGINE_EVENTS = (Proposal.ReminderIssued, Proposal.OverdueEscalated, Proposal.Rescheduled)
+ENGINE_EVENTS = tuple(EVENT_FOR[step] for step in (RemindOpinion, EscalateOverdue, Reschedule))
 
 
 def earlier_resolutions(case: ImportFile) -> ImportFile:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from temporalio.api.enums.v1 import EventType
 
-from domain.process.proposal import Proposal
+from domain.process.proposal import EVENT_FOR
+from domain.process.steps import GiveOpinion
 from tests.e2e.reference_case import (
     assert_chain_intact,
     assert_key_question_answered,
@@ -43,7 +44,7 @@ MOI_OPINION = 5  # draft, endorse, approve, submit, request_opinions, then MOI's
 
 def moi_opinions(system: RegisterSystem, workflow_id: str) -> list[Any]:
     return [e for e in proposal_events(system, workflow_id)
-            if isinstance(e, Proposal.OpinionGiven) and e.step.agency == "MOI"]
+            if isinstance(e, EVENT_FOR[GiveOpinion]) and cast(Any, e).step.agency == "MOI"]
 
 
 async def wait_until_saved(system: RegisterSystem, workflow_id: str, worker: WorkerProcess,

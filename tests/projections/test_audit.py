@@ -30,8 +30,8 @@ def database(settings) -> Iterator[tuple[Any, str, str, str]]:
         return
     pg = settings.postgres
     with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
-                         password=pg.password or None, autocommit=True) as connection:
-        yield connection, f'"{pg.schema}".register_events', "notification_id", "%s"
+                         password=pg.password or None, autocommit=True) as pg_connection:
+        yield pg_connection, f'"{pg.schema}".register_events', "notification_id", "%s"
 
 
 def test_views_rebuilt_from_the_events_match_the_live_views(case_system):

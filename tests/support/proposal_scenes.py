@@ -25,7 +25,7 @@ from domain.process.steps import (
     Withdraw,
 )
 from domain.register.records import ImportFile
-from domain.values import SourceDocument
+from domain.values import DocumentKind, SourceDocument
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,9 @@ def _steps_the_case_never_takes(drafted: process.ProposalState,
     deferral = Decide(outcome=Outcome.DEFERRED, meeting_date=scheduled.meeting_date,
                       next_meeting=scheduled.meeting_date + timedelta(days=7))
     deferred = process.evolve(scheduled, deferral)
-    withdrawal = SourceDocument(kind="letter", number="นร 1220/999", date=drafted.memo.date,
-                                issuer=drafted.proposer)
+    next_meeting = scheduled.meeting_date + timedelta(days=7)
+    withdrawal = SourceDocument(kind=DocumentKind.LETTER, number="นร 1220/999",
+                                date=drafted.memo.date, issuer=drafted.proposer)
     return {
         "extend": Scene(consulting, ExtendDeadline(
             agency=slot.agency, due=slot.due + timedelta(days=7)), secretariat),
@@ -75,7 +76,7 @@ def _steps_the_case_never_takes(drafted: process.ProposalState,
             agency=slot.agency, reason="no answer"), secretariat),
         "remind": Scene(consulting, RemindOpinion(agency=slot.agency, due=slot.due), engine),
         "escalate": Scene(consulting, EscalateOverdue(agency=slot.agency, due=slot.due), engine),
-        "reschedule": Scene(deferred, Reschedule(meeting_date=deferral.next_meeting), engine),
+        "reschedule": Scene(deferred, Reschedule(meeting_date=next_meeting), engine),
         "withdraw": Scene(drafted, Withdraw(letter=withdrawal),
                           Actor.parse(f"{drafted.proposer}:head")),
     }
