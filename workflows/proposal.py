@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from domain.errors import InvalidInput, RegisterError
+    from domain.paperwork.thai_dates import BANGKOK
     from domain.permissions import ENGINE, Actor
     from domain.process import rules as process
     from domain.process.steps import (
@@ -48,7 +49,6 @@ with workflow.unsafe.imports_passed_through():
         request_model,
     )
 
-BANGKOK = timezone(timedelta(hours=7))
 REGISTER_TIMEOUT = timedelta(seconds=30)
 REGISTER_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200),
                              maximum_interval=timedelta(seconds=10), maximum_attempts=10,

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import run
 from workers.bootstrap import open_register
 
 GOOD_RESOLUTION = """\
@@ -34,16 +33,6 @@ def resolution_yaml(subject: str = "eMENSCR", clause: str = '"1"',
                     doc_date: str = '"2021-11-11"', once_by: str = '"2022-09-30"') -> str:
     return GOOD_RESOLUTION.format(subject=subject, clause=clause, doc_date=doc_date,
                                   once_by=once_by)
-
-
-@pytest.fixture
-def cabinet(env_for_cli, capsys):
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = run(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
 
 
 @pytest.fixture

@@ -16,16 +16,6 @@ STORES = Path(__file__).resolve().parent.parent / "fixtures" / "stores"
 
 
 @pytest.fixture
-def cabinet(env_for_cli, capsys):
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = run(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
-
-
-@pytest.fixture
 def imported(cabinet):
     assert cabinet("import", str(CASE_FILE))[0] == 0
     return cabinet

@@ -1,9 +1,10 @@
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from domain.errors import InvalidDate
 from domain.paperwork.thai_dates import (
+    BANGKOK,
     THAI_DIGITS,
     be_year,
     format_thai_date,
@@ -12,8 +13,6 @@ from domain.paperwork.thai_dates import (
     to_arabic_digits,
     to_thai_digits,
 )
-
-BANGKOK = timezone(timedelta(hours=7))
 
 
 def test_digits_convert_both_ways_and_leave_other_text_alone():

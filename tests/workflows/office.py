@@ -13,11 +13,12 @@ import itertools
 import os
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
 from domain.ids import proposal_id
+from domain.paperwork.thai_dates import BANGKOK
 from domain.permissions import Actor
 from domain.process.steps import (
     Approve,
@@ -35,7 +36,6 @@ from workers.bootstrap import RegisterSystem
 from workflows.contracts import OpinionStatus, StepResult
 from workflows.desk import ProposalDesk
 
-BANGKOK = timezone(timedelta(hours=7))
 DAY = timedelta(days=1)
 ENGINE = "SOC:system"
 
