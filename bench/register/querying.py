@@ -21,7 +21,8 @@ from typing import Any
 
 from support.stats import median, percentile
 
-from projections import obligations
+from projections.obligation_rows import TABLE
+from projections.queries import obligations as queries
 from projections.sql import OPEN_MOMENT, day, moment
 from register.workload import Workload
 from workers.bootstrap import RegisterSystem
@@ -43,16 +44,16 @@ class Question:
 
 
 def ask(system: RegisterSystem, q: Question) -> list[Key]:
-    """The register's answer: the one call to switch when the query layer takes over."""
-    with system.view.reading() as cursor:
-        rows = obligations.in_force(cursor, q.on, agency=q.agency, as_recorded=q.as_recorded)
+    """The register's answer, as the CLI and every other caller get it: the query layer,
+    including its check that the views are current and the answer's reading order."""
+    rows = queries.in_force(system, q.on, agency=q.agency, as_recorded=q.as_recorded).obligations
     return [(r.resolution_id, r.clause, r.obligation) for r in rows]
 
 
 _SCAN = (
     f"SELECT meeting_date, resolution_id, clause, clause_version, obligation_no, bearer, "
     f"eff_from, eff_until, rec_from, source, ended_how, ended_by_date, ended_by_item, details "
-    f"FROM {obligations.TABLE} INDEXED BY {obligations.TABLE}_bearer "
+    f"FROM {TABLE} INDEXED BY {TABLE}_bearer "
     f"WHERE bearer IN (?, 'ALL') AND eff_from <= ? AND eff_until > ? AND ")
 
 
