@@ -17,7 +17,7 @@ BENCH = Path(__file__).resolve().parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-from register_bench import SEED, Workload  # noqa: E402
+from register.workload import SEED, Workload  # noqa: E402
 
 
 def large_import(resolutions: int, *, first: int = 0, clauses_per: int = 10,
