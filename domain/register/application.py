@@ -33,7 +33,7 @@ from domain.permissions import Actor, check
 from domain.process.proposal import Proposal, RefusalLog
 from domain.process.steps import Draft, Step
 from domain.register import imports, proposals, recording
-from domain.register.directories import AgencyDirectory
+from domain.register.directories import AgencyDirectory, RecordedDocument
 from domain.register.imports import LOCAL_OPERATOR
 from domain.register.records import (
     AgencyRecord,
@@ -67,6 +67,7 @@ class Register(Application[UUID]):
         self.clock = clock
         self.conflict: type[Exception] = resolve_topic(self.env.get("CONFLICT_ERROR_TOPIC", ""))
         self._agencies: tuple[int, frozenset[str]] | None = None
+        self._legacy_claims: tuple[int, bool] = (0, False)
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         built = super().construct_env(name, env)
@@ -99,6 +100,23 @@ class Register(Application[UUID]):
         codes = directory.codes if directory else frozenset(BUILTIN_AGENCIES)
         self._agencies = (latest, codes)
         return codes
+
+    def has_legacy_claims(self) -> bool:
+        """Whether the store holds document claims keyed by the number alone (earlier code).
+
+        Once seen they stay; until then only the log written since the last
+        look is searched, so a store without them costs a short query.
+        """
+        seen, found = self._legacy_claims
+        if found:
+            return True
+        latest = self.recorder.max_notification_id() or 0
+        if latest > seen:
+            found = bool(self.recorder.select_notifications(
+                start=seen, limit=1, stop=latest, topics=_LEGACY_CLAIM_TOPICS,
+                inclusive_of_start=False))
+            self._legacy_claims = (latest, found)
+        return found
 
     def save_aggregates(self, aggregates: Iterable[RegisterAggregate]) -> int:
         """Save the register's own aggregates in one transaction; the number of events.
@@ -210,3 +228,4 @@ class Register(Application[UUID]):
 
 
 _AGENCY_TOPICS = (get_topic(AgencyDirectory.Opened), get_topic(AgencyDirectory.AgencyRegistered))
+_LEGACY_CLAIM_TOPICS = (get_topic(RecordedDocument.Registered),)

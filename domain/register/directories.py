@@ -28,15 +28,34 @@ from domain.values import SourceDocument
 
 @stored_as("domain.directories")
 class RecordedDocument(RegisterAggregate):
-    """Claims a letter number for one document (its issuer and date)."""
+    """Claims a letter number for one document (its issuer and date).
+
+    Offices number their letters afresh each calendar year, so a claim holds
+    for its issuer and the year of its document's date (``Claimed``). Earlier
+    code claimed a number for every year (``Registered``, by the number
+    alone); such a claim now counts only for its own issuer and year.
+    """
 
     if TYPE_CHECKING:
         document: SourceDocument
         key: str
 
     class Registered(RegisterAggregate.Created):
+        """A claim by the number alone, as earlier code recorded it (no longer written)."""
+
         document: SourceDocument
         key: str
+
+        def apply(self, aggregate: RecordedDocument) -> None:
+            aggregate.document = self.document
+            aggregate.key = self.key
+
+    class Claimed(RegisterAggregate.Created):
+        """A claim on a number for its issuer and the year of its document's date."""
+
+        document: SourceDocument
+        key: str
+        year: int
 
         def apply(self, aggregate: RecordedDocument) -> None:
             aggregate.document = self.document
@@ -47,8 +66,15 @@ class RecordedDocument(RegisterAggregate):
               aggregate_id: UUID | None = None) -> RecordedDocument:
         key = document.number_key
         assert key is not None
-        return cls._create(cls.Registered, id=aggregate_id or document_id(key), timestamp=at,
-                           document=document, key=key)
+        year = document.date.year
+        return cls._create(cls.Claimed,
+                           id=aggregate_id or document_id(document.issuer, key, year),
+                           timestamp=at, document=document, key=key, year=year)
+
+    def same_series(self, document: SourceDocument) -> bool:
+        """Whether ``document``'s number falls in this claim's series (issuer and year)."""
+        mine = self.document
+        return (mine.issuer, mine.date.year) == (document.issuer, document.date.year)
 
     def check_same(self, document: SourceDocument, *, field: str | None = None) -> None:
         mine = self.document
