@@ -32,7 +32,8 @@ from domain.paperwork.agencies import BUILTIN_AGENCIES
 from domain.permissions import Actor, check
 from domain.process.proposal import Proposal, RefusalLog
 from domain.process.steps import Draft, Step
-from domain.register import imports, proposals, recording
+from domain.register import corrections, imports, proposals, recording
+from domain.register.corrections import AgencyRename, HolidayMove, HolidayRevocation
 from domain.register.directories import AgencyDirectory, RecordedDocument
 from domain.register.imports import LOCAL_OPERATOR
 from domain.register.records import (
@@ -160,8 +161,28 @@ class Register(Application[UUID]):
         check("declare_holiday", actor)
         self._run(lambda uow: recording.declare_holiday(uow, record, actor, ""))
 
+    def revoke_holiday(self, record: HolidayRevocation, actor: Actor) -> None:
+        check("revoke_holiday", actor)
+        self._run(lambda uow: corrections.revoke_holiday(uow, record, actor))
+
+    def move_holiday(self, record: HolidayMove, actor: Actor) -> None:
+        check("move_holiday", actor)
+        self._run(lambda uow: corrections.move_holiday(uow, record, actor))
+
+    def rename_agency(self, record: AgencyRename, actor: Actor) -> None:
+        check("rename_agency", actor)
+        self._run(lambda uow: corrections.rename_agency(uow, record, actor))
+
     def known_agencies(self) -> frozenset[str]:
         return UnitOfWork(self, self.clock()).known_agencies()
+
+    def agency_directory(self) -> AgencyDirectory | None:
+        """The directory of agencies beyond the built-in ones (None until one is added)."""
+        try:
+            found: AgencyDirectory = self.repository.get(AGENCY_DIRECTORY_ID)
+        except AggregateNotFoundError:
+            return None
+        return found
 
     # --- proposals ---------------------------------------------------------------------
 
@@ -227,5 +248,6 @@ class Register(Application[UUID]):
         return self.events.get(aggregate_id)
 
 
-_AGENCY_TOPICS = (get_topic(AgencyDirectory.Opened), get_topic(AgencyDirectory.AgencyRegistered))
+_AGENCY_TOPICS = (get_topic(AgencyDirectory.Opened), get_topic(AgencyDirectory.AgencyRegistered),
+                  get_topic(AgencyDirectory.AgencyRenamed))
 _LEGACY_CLAIM_TOPICS = (get_topic(RecordedDocument.Registered),)

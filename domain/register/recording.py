@@ -23,7 +23,8 @@ from domain.ids import (
 )
 from domain.permissions import Actor
 from domain.register.agency_check import check_agencies, check_resolution_agencies
-from domain.register.directories import AgencyDirectory, HolidayBook, MeetingDay, RecordedDocument
+from domain.register.directories import AgencyDirectory, MeetingDay, RecordedDocument
+from domain.register.holiday_book import HolidayBook
 from domain.register.records import AgencyRecord, HolidayRecord, NoticeRecord, ResolutionRecord
 from domain.register.resolution import Resolution
 from domain.register.unit_of_work import UnitOfWork, join, located
