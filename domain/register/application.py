@@ -68,7 +68,7 @@ class Register(Application[UUID]):
         self.clock = clock
         self.conflict: type[Exception] = resolve_topic(self.env.get("CONFLICT_ERROR_TOPIC", ""))
         self._agencies: tuple[int, frozenset[str]] | None = None
-        self._legacy_claims: tuple[int, bool] = (0, False)
+        self._legacy_claims: bool | None = None
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         built = super().construct_env(name, env)
@@ -105,19 +105,13 @@ class Register(Application[UUID]):
     def has_legacy_claims(self) -> bool:
         """Whether the store holds document claims keyed by the number alone (earlier code).
 
-        Once seen they stay; until then only the log written since the last
-        look is searched, so a store without them costs a short query.
+        Asked once per process: today's code never writes such claims, so a
+        store without them when first asked never gets any.
         """
-        seen, found = self._legacy_claims
-        if found:
-            return True
-        latest = self.recorder.max_notification_id() or 0
-        if latest > seen:
-            found = bool(self.recorder.select_notifications(
-                start=seen, limit=1, stop=latest, topics=_LEGACY_CLAIM_TOPICS,
-                inclusive_of_start=False))
-            self._legacy_claims = (latest, found)
-        return found
+        if self._legacy_claims is None:
+            self._legacy_claims = bool(self.recorder.select_notifications(
+                start=None, limit=1, topics=_LEGACY_CLAIM_TOPICS))
+        return self._legacy_claims
 
     def save_aggregates(self, aggregates: Iterable[RegisterAggregate]) -> int:
         """Save the register's own aggregates in one transaction; the number of events.
