@@ -13,6 +13,7 @@ from pathlib import Path
 
 import structlog
 
+from cli import correction_cmds
 from cli.context import Context
 from cli.inputs import load_structured, validated
 from cli.register_queries import (
@@ -86,7 +87,19 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                      help="who declares it: the Secretariat's staff or head (SOC:staff)")
     add.set_defaults(handler=add_holiday)
     hl = hsub.add_parser("list", parents=[common])
+    hl.add_argument("--year", type=int, help="every day offices close that year, and why")
     hl.set_defaults(handler=list_holidays)
+    hr = hsub.add_parser("revoke", parents=[common])
+    hr.add_argument("date")
+    correction_cmds.add_correction_options(hr)
+    hr.set_defaults(handler=correction_cmds.revoke_holiday)
+    hm = hsub.add_parser("move", parents=[common])
+    hm.add_argument("date")
+    hm.add_argument("--to", required=True, metavar="DATE")
+    correction_cmds.add_correction_options(hm)
+    hm.set_defaults(handler=correction_cmds.move_holiday)
+    hsub.add_parser("history", parents=[common]).set_defaults(
+        handler=correction_cmds.holiday_history)
 
     p = sub.add_parser("agency", parents=[common], help="the agency directory")
     gsub = p.add_subparsers(dest="agency_command", required=True)
@@ -99,6 +112,14 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     ga.set_defaults(handler=add_agency)
     gl = gsub.add_parser("list", parents=[common])
     gl.set_defaults(handler=list_agencies)
+    gr = gsub.add_parser("rename", parents=[common])
+    gr.add_argument("code")
+    gr.add_argument("--name-th", required=True)
+    gr.add_argument("--name-en", required=True)
+    correction_cmds.add_correction_options(gr)
+    gr.set_defaults(handler=correction_cmds.rename_agency)
+    gsub.add_parser("history", parents=[common]).set_defaults(
+        handler=correction_cmds.agency_history)
 
 
 def _when(p: argparse.ArgumentParser) -> None:

@@ -117,9 +117,13 @@ def show_history(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def list_holidays(ctx: Context, args: argparse.Namespace) -> int:
-    answer = directories.declared_holidays(ctx.system)
+    answer = directories.declared_holidays(ctx.system, year=args.year)
     if ctx.json:
         return emit_answer(answer)
+    if answer.days is not None:
+        table([(d.day, d.name, d.kind, d.comes_from) for d in answer.days],
+              ["date", "name", "kind", "from"])
+        return 0
     table([(r.day, r.name, r.source, r.recorded_at) for r in answer.holidays],
           ["date", "name", "source", "recorded"])
     return 0

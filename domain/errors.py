@@ -63,6 +63,10 @@ class ProposalNotFound(NotFound):
     pass
 
 
+class HolidayNotDeclared(NotFound):
+    pass
+
+
 class Conflict(RegisterError):
     """The command contradicts what the register already holds."""
 

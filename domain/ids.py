@@ -23,7 +23,17 @@ def resolution_id(meeting_date: date, subject: str) -> UUID:
     return uuid5(_NAMESPACE, f"resolution/{meeting_date.isoformat()}/{normalize_subject(subject)}")
 
 
-def document_id(number_key: str) -> UUID:
+def document_id(issuer: str, number_key: str, year: int) -> UUID:
+    """The claim on a letter number: an office numbers its letters afresh each year."""
+    return uuid5(_NAMESPACE, f"document/{issuer}/{year}/{number_key}")
+
+
+def legacy_document_id(number_key: str) -> UUID:
+    """The claim on a letter number as earlier code keyed it, by the number alone.
+
+    Stores written before running numbers restarted each year hold claims
+    under this id; they still name their documents.
+    """
     return uuid5(_NAMESPACE, f"document/{number_key}")
 
 

@@ -117,7 +117,10 @@ PERMITS: dict[str, Permit] = {
     "withdraw": Permit(Party.PROPOSER, SIGNERS, "withdraw the proposal"),
     # register verbs
     "declare_holiday": Permit(Party.SECRETARIAT, DESK, "declare a special holiday"),
+    "revoke_holiday": Permit(Party.SECRETARIAT, DESK, "revoke a declared holiday"),
+    "move_holiday": Permit(Party.SECRETARIAT, DESK, "move a declared holiday"),
     "register_agency": Permit(Party.SECRETARIAT, DESK, "add an agency to the register"),
+    "rename_agency": Permit(Party.SECRETARIAT, DESK, "correct an agency's names"),
     "record_resolution": Permit(Party.SECRETARIAT, DESK, "record a cabinet resolution"),
     "record_notice": Permit(Party.SECRETARIAT, DESK, "record a resolution's notice"),
     # An import records agencies, holidays and resolutions in the Secretariat's

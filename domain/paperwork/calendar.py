@@ -19,6 +19,7 @@ released; later years lack bridge holidays until staff declare them.
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -109,6 +110,18 @@ class HolidayCalendar:
 
     def __repr__(self) -> str:
         return f"HolidayCalendar(extra={dict(self._extra)!r})"
+
+
+CALENDAR_PACKAGE = f"the holidays package {importlib.metadata.version('holidays')}"
+"""Where the official days come from, as answers name it (the package is pinned exactly)."""
+
+
+def official_holidays(year: int) -> Mapping[date, tuple[str, str]]:
+    """``{date: (name, kind)}``: the days offices close in ``year`` by the maintained calendar.
+
+    Declared special holidays are not among them (they are the register's own).
+    """
+    return _office_holidays(year)
 
 
 @cache

@@ -32,8 +32,9 @@ from domain.paperwork.agencies import BUILTIN_AGENCIES
 from domain.permissions import Actor, check
 from domain.process.proposal import Proposal, RefusalLog
 from domain.process.steps import Draft, Step
-from domain.register import imports, proposals, recording
-from domain.register.directories import AgencyDirectory
+from domain.register import corrections, imports, proposals, recording
+from domain.register.corrections import AgencyRename, HolidayMove, HolidayRevocation
+from domain.register.directories import AgencyDirectory, RecordedDocument
 from domain.register.imports import LOCAL_OPERATOR
 from domain.register.records import (
     AgencyRecord,
@@ -67,6 +68,7 @@ class Register(Application[UUID]):
         self.clock = clock
         self.conflict: type[Exception] = resolve_topic(self.env.get("CONFLICT_ERROR_TOPIC", ""))
         self._agencies: tuple[int, frozenset[str]] | None = None
+        self._legacy_claims: bool | None = None
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         built = super().construct_env(name, env)
@@ -99,6 +101,17 @@ class Register(Application[UUID]):
         codes = directory.codes if directory else frozenset(BUILTIN_AGENCIES)
         self._agencies = (latest, codes)
         return codes
+
+    def has_legacy_claims(self) -> bool:
+        """Whether the store holds document claims keyed by the number alone (earlier code).
+
+        Asked once per process: today's code never writes such claims, so a
+        store without them when first asked never gets any.
+        """
+        if self._legacy_claims is None:
+            self._legacy_claims = bool(self.recorder.select_notifications(
+                start=None, limit=1, topics=_LEGACY_CLAIM_TOPICS))
+        return self._legacy_claims
 
     def save_aggregates(self, aggregates: Iterable[RegisterAggregate]) -> int:
         """Save the register's own aggregates in one transaction; the number of events.
@@ -142,8 +155,28 @@ class Register(Application[UUID]):
         check("declare_holiday", actor)
         self._run(lambda uow: recording.declare_holiday(uow, record, actor, ""))
 
+    def revoke_holiday(self, record: HolidayRevocation, actor: Actor) -> None:
+        check("revoke_holiday", actor)
+        self._run(lambda uow: corrections.revoke_holiday(uow, record, actor))
+
+    def move_holiday(self, record: HolidayMove, actor: Actor) -> None:
+        check("move_holiday", actor)
+        self._run(lambda uow: corrections.move_holiday(uow, record, actor))
+
+    def rename_agency(self, record: AgencyRename, actor: Actor) -> None:
+        check("rename_agency", actor)
+        self._run(lambda uow: corrections.rename_agency(uow, record, actor))
+
     def known_agencies(self) -> frozenset[str]:
         return UnitOfWork(self, self.clock()).known_agencies()
+
+    def agency_directory(self) -> AgencyDirectory | None:
+        """The directory of agencies beyond the built-in ones (None until one is added)."""
+        try:
+            found: AgencyDirectory = self.repository.get(AGENCY_DIRECTORY_ID)
+        except AggregateNotFoundError:
+            return None
+        return found
 
     # --- proposals ---------------------------------------------------------------------
 
@@ -209,4 +242,6 @@ class Register(Application[UUID]):
         return self.events.get(aggregate_id)
 
 
-_AGENCY_TOPICS = (get_topic(AgencyDirectory.Opened), get_topic(AgencyDirectory.AgencyRegistered))
+_AGENCY_TOPICS = (get_topic(AgencyDirectory.Opened), get_topic(AgencyDirectory.AgencyRegistered),
+                  get_topic(AgencyDirectory.AgencyRenamed))
+_LEGACY_CLAIM_TOPICS = (get_topic(RecordedDocument.Registered),)

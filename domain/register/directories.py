@@ -3,7 +3,7 @@
 Each is keyed by a natural key, so the check and the record it guards are
 saved in the same transaction: a document number is claimed by the first
 document that uses it, a meeting day lists its resolutions, the agency
-directory knows which codes exist, the holiday book holds declared holidays.
+directory knows which codes exist (the holiday book is in ``holiday_book``).
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from domain.errors import DocumentNumberReused, ResolutionNotFound
+from domain.errors import (
+    DocumentNumberReused,
+    ResolutionNotFound,
+    UnknownAgency,
+)
 from domain.events import RegisterAggregate, stored_as
 from domain.ids import (
     AGENCY_DIRECTORY_ID,
-    HOLIDAY_BOOK_ID,
     document_id,
     meeting_day_id,
     normalize_subject,
@@ -28,15 +31,34 @@ from domain.values import SourceDocument
 
 @stored_as("domain.directories")
 class RecordedDocument(RegisterAggregate):
-    """Claims a letter number for one document (its issuer and date)."""
+    """Claims a letter number for one document (its issuer and date).
+
+    Offices number their letters afresh each calendar year, so a claim holds
+    for its issuer and the year of its document's date (``Claimed``). Earlier
+    code claimed a number for every year (``Registered``, by the number
+    alone); such a claim now counts only for its own issuer and year.
+    """
 
     if TYPE_CHECKING:
         document: SourceDocument
         key: str
 
     class Registered(RegisterAggregate.Created):
+        """A claim by the number alone, as earlier code recorded it (no longer written)."""
+
         document: SourceDocument
         key: str
+
+        def apply(self, aggregate: RecordedDocument) -> None:
+            aggregate.document = self.document
+            aggregate.key = self.key
+
+    class Claimed(RegisterAggregate.Created):
+        """A claim on a number for its issuer and the year of its document's date."""
+
+        document: SourceDocument
+        key: str
+        year: int
 
         def apply(self, aggregate: RecordedDocument) -> None:
             aggregate.document = self.document
@@ -47,8 +69,15 @@ class RecordedDocument(RegisterAggregate):
               aggregate_id: UUID | None = None) -> RecordedDocument:
         key = document.number_key
         assert key is not None
-        return cls._create(cls.Registered, id=aggregate_id or document_id(key), timestamp=at,
-                           document=document, key=key)
+        year = document.date.year
+        return cls._create(cls.Claimed,
+                           id=aggregate_id or document_id(document.issuer, key, year),
+                           timestamp=at, document=document, key=key, year=year)
+
+    def same_series(self, document: SourceDocument) -> bool:
+        """Whether ``document``'s number falls in this claim's series (issuer and year)."""
+        mine = self.document
+        return (mine.issuer, mine.date.year) == (document.issuer, document.date.year)
 
     def check_same(self, document: SourceDocument, *, field: str | None = None) -> None:
         mine = self.document
@@ -132,6 +161,19 @@ class AgencyDirectory(RegisterAggregate):
         def apply(self, aggregate: AgencyDirectory) -> None:
             aggregate.agencies[self.code] = (self.name_th, self.name_en)
 
+    class AgencyRenamed(RegisterAggregate.Event):
+        """A correction of an agency's names, on a document, for a reason."""
+
+        code: str
+        name_th: str
+        name_en: str
+        source: SourceDocument
+        reason: str
+        actor: Actor
+
+        def apply(self, aggregate: AgencyDirectory) -> None:
+            aggregate.agencies[self.code] = (self.name_th, self.name_en)
+
     @classmethod
     def open(cls, at: datetime) -> AgencyDirectory:
         return cls._create(cls.Opened, id=AGENCY_DIRECTORY_ID, timestamp=at)
@@ -147,34 +189,21 @@ class AgencyDirectory(RegisterAggregate):
         self.trigger_event(self.AgencyRegistered, timestamp=at, code=code, name_th=name_th,
                            name_en=name_en, actor=actor)
 
+    def names(self, code: str) -> tuple[str, str] | None:
+        """The agency's Thai and English names as corrected, if the register knows it."""
+        if code in self.agencies:
+            return self.agencies[code]
+        builtin = BUILTIN_AGENCIES.get(code)
+        return (builtin.name_th, builtin.name_en) if builtin else None
 
-@stored_as("domain.directories")
-class HolidayBook(RegisterAggregate):
-    """Special holidays the cabinet declares, on top of the maintained calendar."""
-
-    if TYPE_CHECKING:
-        holidays: dict[date, str]
-
-    class Opened(RegisterAggregate.Created):
-        def apply(self, aggregate: HolidayBook) -> None:
-            aggregate.holidays = {}
-
-    class HolidayDeclared(RegisterAggregate.Event):
-        day: date
-        name: str
-        source: SourceDocument
-        actor: Actor
-
-        def apply(self, aggregate: HolidayBook) -> None:
-            aggregate.holidays[self.day] = self.name
-
-    @classmethod
-    def open(cls, at: datetime) -> HolidayBook:
-        return cls._create(cls.Opened, id=HOLIDAY_BOOK_ID, timestamp=at)
-
-    def declare(self, day: date, name: str, source: SourceDocument, actor: Actor,
-                at: datetime) -> None:
-        if self.holidays.get(day) == name:
+    def rename(self, code: str, name_th: str, name_en: str, source: SourceDocument,
+               reason: str, actor: Actor, at: datetime) -> None:
+        """Correct an agency's names; the same names again (a retry) record nothing."""
+        current = self.names(code)
+        if current is None:
+            raise UnknownAgency(f"the register knows no agency {code!r} to rename",
+                                field="code")
+        if current == (name_th, name_en):
             return
-        self.trigger_event(self.HolidayDeclared, timestamp=at, day=day, name=name,
-                           source=source, actor=actor)
+        self.trigger_event(self.AgencyRenamed, timestamp=at, code=code, name_th=name_th,
+                           name_en=name_en, source=source, reason=reason, actor=actor)

@@ -17,12 +17,14 @@ from domain.ids import (
     AGENCY_DIRECTORY_ID,
     HOLIDAY_BOOK_ID,
     document_id,
+    legacy_document_id,
     meeting_day_id,
     resolution_id,
 )
 from domain.permissions import Actor
 from domain.register.agency_check import check_agencies, check_resolution_agencies
-from domain.register.directories import AgencyDirectory, HolidayBook, MeetingDay, RecordedDocument
+from domain.register.directories import AgencyDirectory, MeetingDay, RecordedDocument
+from domain.register.holiday_book import HolidayBook
 from domain.register.records import AgencyRecord, HolidayRecord, NoticeRecord, ResolutionRecord
 from domain.register.resolution import Resolution
 from domain.register.unit_of_work import UnitOfWork, join, located
@@ -129,16 +131,29 @@ def find_resolution(uow: UnitOfWork, ref: ResolutionRef, field: str) -> Resoluti
 
 
 def claim(uow: UnitOfWork, document: SourceDocument, field: str) -> None:
-    """Claim the document's number, or check it names this same document."""
+    """Claim the document's number for its issuer and year, or check it names this document."""
     key = document.number_key
     if key is None:
         return
-    aggregate_id = document_id(key)
-    existing = uow.get_new(aggregate_id, RecordedDocument)
+    aggregate_id = document_id(document.issuer, key, document.date.year)
+    existing = uow.get_new(aggregate_id, RecordedDocument) or _legacy_claim(uow, document, key)
     if existing is not None:
         existing.check_same(document, field=f"{field}.number")
     else:
         uow.add(RecordedDocument.claim(document, uow.at, aggregate_id=aggregate_id))
+
+
+def _legacy_claim(uow: UnitOfWork, document: SourceDocument, key: str) -> RecordedDocument | None:
+    """A claim earlier code made on this number, if it is for the same issuer and year.
+
+    Read even when the command expects new records: the new claim's id
+    differs from the old one, so no conflict on saving would reveal it. Only
+    stores that hold such claims pay the read.
+    """
+    if not uow.store.has_legacy_claims():
+        return None
+    old = uow.get(legacy_document_id(key), RecordedDocument)
+    return old if old is not None and old.same_series(document) else None
 
 
 def register_agency(uow: UnitOfWork, record: AgencyRecord, actor: Actor) -> None:

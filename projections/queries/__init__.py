@@ -13,7 +13,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from projections.queries.audit import ReplayAnswer, VerifyAnswer
-from projections.queries.directories import AgenciesAnswer, HolidaysAnswer
+from projections.queries.directories import AgenciesAnswer, DirectoryHistory, HolidaysAnswer
 from projections.queries.due import DueAnswer
 from projections.queries.obligations import DiffAnswer, ObligationsAnswer
 from projections.queries.proposals import BoardAnswer, ProposalStatus, RefusalsAnswer
@@ -34,6 +34,7 @@ ANSWERS: dict[str, type[BaseModel]] = {
     "refusals": RefusalsAnswer,
     "holidays": HolidaysAnswer,
     "agencies": AgenciesAnswer,
+    "directory-history": DirectoryHistory,
     "rebuild": RebuildReport,
 }
 """Every answer model, by the name of its schema file."""

@@ -16,6 +16,7 @@ import pytest
 from domain.errors import NotPermitted
 from domain.permissions import PERMITS, Actor, Role, may
 from domain.register.application import Register
+from domain.register.corrections import AgencyRename, HolidayMove, HolidayRevocation
 from domain.register.records import (
     AgencyRecord,
     HolidayRecord,
@@ -47,11 +48,22 @@ FIRST = resolution("a first resolution", Actor.parse("SOC:staff"))
 HOLIDAY = HolidayRecord(date=date(2022, 7, 29), name="special holiday", source=circular(123))
 AGENCY = AgencyRecord(code="MOJ", name_th="กระทรวงยุติธรรม", name_en="Ministry of Justice")
 NOTICE = NoticeRecord(circular=circular(901), recipients=("MOI",))
+DECLARED = HolidayRecord(date=date(2022, 10, 14), name="bridge holiday", source=circular(124))
+REVOKED = HolidayRevocation(date=DECLARED.date, reason="declared by mistake",
+                            source=circular(125))
+MOVED = HolidayMove(date=DECLARED.date, to=date(2022, 10, 21), reason="the wrong Friday",
+                    source=circular(126))
+RENAMED = AgencyRename(code="OPDC", name_th="สำนักงาน ก.พ.ร.",
+                       name_en="Office of the Public Sector Development Commission (OPDC)",
+                       reason="the English name as the office writes it", source=circular(127))
 
 Verb = Callable[[Register, Actor], object]
 VERBS: dict[str, Verb] = {
     "declare_holiday": lambda register, actor: register.declare_holiday(HOLIDAY, actor),
     "register_agency": lambda register, actor: register.register_agency(AGENCY, actor),
+    "revoke_holiday": lambda register, actor: register.revoke_holiday(REVOKED, actor),
+    "move_holiday": lambda register, actor: register.move_holiday(MOVED, actor),
+    "rename_agency": lambda register, actor: register.rename_agency(RENAMED, actor),
     "record_resolution": lambda register, actor: register.record_resolution(
         resolution("a second resolution", actor)),
     "record_notice": lambda register, actor: register.record_notice(
@@ -64,6 +76,7 @@ VERBS: dict[str, Verb] = {
 def opened() -> Register:
     register = Register(env=IN_MEMORY, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
     register.record_resolution(FIRST)
+    register.declare_holiday(DECLARED, Actor.parse("SOC:staff"))
     return register
 
 
@@ -94,6 +107,9 @@ def test_a_verb_is_taken_exactly_when_the_table_permits_it(verb: str, actor: Act
 @pytest.mark.parametrize(("verb", "permitted"), [
     ("declare_holiday", SECRETARIAT_DESK),
     ("register_agency", SECRETARIAT_DESK),
+    ("revoke_holiday", SECRETARIAT_DESK),
+    ("move_holiday", SECRETARIAT_DESK),
+    ("rename_agency", SECRETARIAT_DESK),
     ("record_resolution", SECRETARIAT_DESK),
     ("record_notice", SECRETARIAT_DESK),
     ("import", {Actor.parse("SOC:operator")}),
