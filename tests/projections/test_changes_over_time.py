@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cli.main import run
 from domain.register.records import ImportFile
 from projections.queries import due, obligations, resolutions
 from workers.bootstrap import RegisterSystem
@@ -153,3 +154,36 @@ def test_asked_as_recorded_before_the_first_import_the_answer_says_so(system, cl
     assert due.due(system, date(2022, 6, 20), as_recorded=early).empty_because is not None
     held = obligations.in_force(system, date(2022, 6, 20))
     assert held.empty_because is None and "empty_because" not in held.as_json()
+
+
+def test_a_retroactive_amendment_is_marked_on_the_new_version(system):
+    back_to_may = _later("2022-06-14", {"amends": [{
+        "resolution": {"date": "2022-01-11"}, "clause": "1", "obligations": [MONTHLY_25],
+        "effective_from": "2022-05-01"}]})
+    _import(system, DUTY, back_to_may)
+    [row] = obligations.in_force(system, date(2022, 5, 20)).obligations
+    assert row.version > 1 and row.retroactive is True
+    assert row.as_json()["retroactive"] is True
+    clause = resolutions.show(system, date(2022, 1, 11), on=date(2022, 5, 20)).clauses[0]
+    assert clause.retroactive is True
+    assert resolutions.history(system, date(2022, 1, 11)).events[-1].retroactive is True
+
+
+def test_a_period_that_begins_when_the_amendment_takes_effect_is_the_new_versions(system):
+    annual = {**MONTHLY_5, "summary": "Annual plan in Q1",
+              "recurrence": {"kind": "annual", "quarter": 1}}
+    in_q2 = {**annual, "summary": "Annual plan in Q2",
+             "recurrence": {"kind": "annual", "quarter": 2}}
+    duty = {**DUTY, "clauses": [{**DUTY["clauses"][0], "obligations": [annual]}]}
+    _import(system, duty, _later("2022-09-13", {"amends": [{
+        "resolution": {"date": "2022-01-11"}, "clause": "1", "obligations": [in_q2],
+        "effective_from": "2022-10-01"}]}))
+    [row] = due.due(system, date(2022, 9, 30), agency="MOI").due
+    assert (row.summary, row.due) == ("Annual plan in Q2", "2023-03-31")
+    assert row.governed_by.version > 1
+
+
+def test_the_text_answer_of_an_empty_register_says_so(env_for_cli, capsys):
+    for question in (["due", "--at", "2022-06-20"], ["obligations", "--at", "2022-06-20"]):
+        assert run(question) == 0
+        assert "nothing recorded yet" in capsys.readouterr().out
