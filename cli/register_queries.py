@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from cli.context import Context
 from cli.inputs import date_option, moment_option, uuid_or_none
-from cli.render import emit_answer, heading, more, table
+from cli.render import emit_answer, heading, more, said_empty, table
 from domain.paperwork.thai_dates import format_thai_date
 from projections.queries import directories, due, obligations, resolutions
 from projections.queries.resolutions import ResolutionKey
@@ -42,6 +42,8 @@ def show_obligations(ctx: Context, args: argparse.Namespace) -> int:
             + (f" for {answer.agency}" if answer.agency else "")
             + (f", as recorded at {answer.as_recorded.isoformat()}"
                if answer.as_recorded else ""))
+    if said_empty(answer):
+        return 0
     rows = answer.obligations
     table([(r.resolution, r.clause, r.bearer, r.summary, r.in_force_until or "", r.source)
            for r in rows], ["resolution", "cl.", "bearer", "summary", "until", "source"])
@@ -57,11 +59,15 @@ def show_due(ctx: Context, args: argparse.Namespace) -> int:
         return emit_answer(answer)
     heading(f"Next due as of {answer.at.isoformat()}"
             + (f" for {answer.agency}" if answer.agency else ""))
+    if said_empty(answer):
+        return 0
     table([(r.deadline, r.due, r.period, r.summary, r.resolution) for r in answer.due],
           ["deadline", "by count", "period", "summary", "resolution"])
     for r in answer.due:
         if r.moved_by:
             print(f"  {r.due} → {r.deadline}: {r.moved_by}")
+        if not r.owed:
+            print(f"  {r.period}, {r.summary}: {r.governed_by.why}")
     return 0
 
 
@@ -72,6 +78,8 @@ def show_diff(ctx: Context, args: argparse.Namespace) -> int:
     if ctx.json:
         return emit_answer(answer)
     heading(f"Between {answer.from_.isoformat()} and {answer.to.isoformat()}")
+    if said_empty(answer):
+        return 0
     for label, rows in (("came into force", answer.came_into_force),
                         ("went out of force", answer.went_out_of_force)):
         print(f"\n{label}:")
@@ -99,6 +107,8 @@ def list_resolutions(ctx: Context, args: argparse.Namespace) -> int:
         limit=args.limit, after=args.after)
     if ctx.json:
         return emit_answer(answer)
+    if said_empty(answer):
+        return 0
     table([(r.meeting_date, r.clause_count, r.cited_as, r.subject) for r in answer.resolutions],
           ["date", "clauses", "source", "subject"])
     more(answer.next)

@@ -23,6 +23,14 @@ def emit_answer(answer: BaseModel, out: TextIO | None = None) -> int:
     return 0
 
 
+def said_empty(answer: BaseModel, out: TextIO | None = None) -> bool:
+    """Print why an answer is empty, when the register held nothing then; whether it did."""
+    why = getattr(answer, "empty_because", None)
+    if why:
+        (out or sys.stdout).write(f"{why}\n")
+    return bool(why)
+
+
 def more(cursor: str | None, out: TextIO | None = None) -> None:
     """Where the next page starts, when the answer was cut to a page."""
     if cursor is not None:

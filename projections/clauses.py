@@ -10,6 +10,7 @@ One row per resolution per change, instead of one per clause version.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.jsontypes import IsoDate, Row, absent_if_none
 from projections.model import ReadModel
+from projections.obligation_rows import TABLE as OBLIGATIONS
 from projections.obligation_rows import recorded_at
 from projections.sql import OPEN_DATE, OPEN_MOMENT, Cursor, day
 from projections.stored import EventData, item_ref, moment_of, source_text
@@ -123,6 +125,12 @@ class ClauseStatus(Row):
     amended_by: str | None
     ended_by: str | None
     status: Literal["in force", "rescinded", "not yet in force", "not in force"]
+    obligations: tuple[str, ...] = ()
+    """What the version shown obliges, one summary per obligation: an amendment can
+    change these alone, leaving the clause's summary as it was."""
+    retroactive: bool = False
+    """The version shown, or the clause's end, took effect before the meeting of the
+    resolution that made the change."""
     ended_source: str | None = Field(default=None, exclude_if=absent_if_none)
     """Only for a rescinded clause: the document that rescinded it."""
     ended_on: IsoDate | None = Field(default=None, exclude_if=absent_if_none)
@@ -139,10 +147,37 @@ def status(cursor: Cursor, resolution_id: str, on: date, *,
     if row is None:
         return []
     timeline = sorted(orjson.loads(row["timeline"]), key=lambda c: clause_sort_key(c["clause"]))
-    return [_clause_status(clause, day(on)) for clause in timeline]
+    duties = _obligations(cursor, resolution_id, as_recorded)
+    return [_clause_status(clause, day(on), duties) for clause in timeline]
 
 
-def _clause_status(clause: dict[str, Any], on: str) -> ClauseStatus:
+def _obligations(cursor: Cursor, resolution_id: str, as_recorded: datetime | None
+                 ) -> dict[tuple[str, int], tuple[str, ...]]:
+    """Each clause version's obligations (their summaries, in order), as recorded then."""
+    params: list[Any] = [resolution_id]
+    conditions = ["o.resolution_id = ?", *recorded_at(as_recorded, params, alias="o")]
+    found = cursor.execute(
+        f"SELECT o.clause, o.clause_version, o.obligation_no, o.details "
+        f"FROM {{p}}{OBLIGATIONS} o WHERE {' AND '.join(conditions)}", params).fetchall()
+    numbered: dict[tuple[str, int], dict[int, str]] = {}
+    for f in found:
+        summary = orjson.loads(f["details"])["summary"]
+        numbered.setdefault((f["clause"], f["clause_version"]), {})[f["obligation_no"]] = summary
+    return {key: tuple(by_number[n] for n in sorted(by_number))
+            for key, by_number in numbered.items()}
+
+
+_BY_DATE = re.compile(r"resolution of (\d{4}-\d{2}-\d{2}),")
+
+
+def _before_its_meeting(effective: str, by: str | None) -> bool:
+    """Whether a change by ``by`` ("resolution of DATE, item N") took effect before DATE."""
+    found = _BY_DATE.match(by or "")
+    return found is not None and effective < found.group(1)
+
+
+def _clause_status(clause: dict[str, Any], on: str,
+                   duties: dict[tuple[str, int], tuple[str, ...]]) -> ClauseStatus:
     versions = clause["versions"]
     ended = clause["ended"]
     covering = next((v for v in versions if v["from"] <= on < v["until"]), None)
@@ -157,6 +192,9 @@ def _clause_status(clause: dict[str, Any], on: str) -> ClauseStatus:
         "amended_by": shown["by"] if shown else None,
         "ended_by": ended["by"] if ended else None,
         "status": "in force",
+        "obligations": duties.get((clause["clause"], shown["version"]), ()) if shown else (),
+        "retroactive": bool((shown and _before_its_meeting(shown["from"], shown["by"]))
+                            or (ended and _before_its_meeting(ended["on"], ended["by"]))),
     }
     if covering is None:
         if ended and ended["on"] <= on:

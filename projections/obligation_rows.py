@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -49,7 +49,10 @@ class ObligationJson(TypedDict):
     ended_by: str | None
     source: str
     recorded_at: IsoMoment
+    """When this version of the obligation was recorded."""
     version: int
+    retroactive: bool
+    """This version began, or ended, before the meeting of the resolution that made it so."""
 
 
 _ENDED_BY = re.compile(r"resolution of (\S+), item (.+)")
@@ -92,6 +95,17 @@ class ObligationRow(NamedTuple):
         return f"resolution of {self.ended_by_date}, item {self.ended_by_item}"
 
     @property
+    def retroactive(self) -> bool:
+        """Whether the change that began or ended this version took effect before its meeting.
+
+        The end is the row's own; the beginning is told by ``obligation_versions.told``.
+        """
+        if self.details.get("retroactive"):
+            return True
+        return (self.in_force_until is not None and self.ended_by_date is not None
+                and self.in_force_until < self.ended_by_date)
+
+    @property
     def key(self) -> tuple[str, str, int, int]:
         return (self.resolution_id, self.clause, self.version, self.obligation)
 
@@ -100,7 +114,8 @@ class ObligationRow(NamedTuple):
         # (the register benchmark); new code reads attributes.
         if not isinstance(key, str):
             return tuple.__getitem__(self, key)
-        if key in self._fields or key in ("details", "summary", "recurrence", "ended_by"):
+        if key in self._fields or key in ("details", "summary", "recurrence", "ended_by",
+                                          "retroactive"):
             return getattr(self, key)
         return self.details[key]
 
@@ -116,6 +131,7 @@ class ObligationRow(NamedTuple):
             "in_force_until": self.in_force_until, "ended_how": self.ended_how,
             "ended_by": self.ended_by, "source": self.source,
             "recorded_at": self.recorded_at, "version": self.version,
+            "retroactive": self.retroactive,
         }
 
     @classmethod
@@ -123,7 +139,8 @@ class ObligationRow(NamedTuple):
         found = _ENDED_BY.fullmatch(data["ended_by"] or "")
         details = {"summary": data["summary"], "action": data["action"],
                    "recipient": data["recipient"], "system": data["system"],
-                   "recurrence": data["recurrence"], "subject": data["subject"]}
+                   "recurrence": data["recurrence"], "subject": data["subject"],
+                   "retroactive": data["retroactive"]}
         return cls(data["resolution"], data["resolution_id"], data["clause"], data["version"],
                    data["obligation"], data["bearer"], data["in_force_from"],
                    data["in_force_until"], data["recorded_at"], data["source"],
@@ -192,6 +209,21 @@ def in_force(cursor: Cursor, on: date, *, agency: str | None = None,
         return own
     own.sort()
     return own + shared.current(cursor).on(day(on), moment(as_recorded) if as_recorded else None)
+
+
+def changed_around(cursor: Cursor, on: date, reach: timedelta, *, agency: str | None = None,
+                   as_recorded: datetime | None = None) -> list[ObligationRow]:
+    """Versions that ended within ``reach`` before ``on`` (on it included), and amended
+    versions that begin within ``reach`` after it: a period can straddle their change."""
+    conditions = ["((o.eff_until <= ? AND o.eff_until > ?) "
+                  "OR (o.eff_from > ? AND o.eff_from <= ? AND o.clause_version > 1))"]
+    params: list[Any] = [OPEN_DATE, day(on), day(on - reach), day(on), day(on + reach)]
+    if agency is not None:
+        conditions.insert(0, "o.bearer IN (?, ?)")
+        params[1:1] = (agency, ALL)
+    conditions += recorded_at(as_recorded, params, alias="o")
+    rows = cursor.execute(_SELECT + " AND ".join(conditions), params).plain_tuples()
+    return list(map(_row, rows))
 
 
 class SharedDuties:

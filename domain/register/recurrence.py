@@ -44,13 +44,18 @@ class _Recurrence(BaseModel):
     def describe(self) -> str:
         raise NotImplementedError
 
-    def periods(self, since: date) -> Iterator[tuple[str, date]]:
-        """``(period label, due date)`` in order, from the first due on or after ``since``."""
+    def periods(self, since: date) -> Iterator[tuple[str, date | None, date]]:
+        """``(period label, first day it reports on, due date)`` in order, from the first due
+        on or after ``since``; the first day is None for a duty that reports on no stretch."""
         raise NotImplementedError
 
 
 class MonthlyByDay(_Recurrence):
-    """Due on a day of every month; a day the month lacks means its last day."""
+    """Due on a day of every month, reporting on the month before.
+
+    A day the month lacks means its last day. The period is named by the
+    month it reports on: the report due by 5 June 2020 is May 2020's.
+    """
 
     kind: Literal["monthly"] = "monthly"
     # StrictInt throughout: lax mode would read True as 1 and "5" as 5.
@@ -60,13 +65,15 @@ class MonthlyByDay(_Recurrence):
         shorter = " (the last day in shorter months)" if self.day > 28 else ""
         return f"monthly, by day {self.day}{shorter}"
 
-    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+    def periods(self, since: date) -> Iterator[tuple[str, date | None, date]]:
         for offset in count():
             index = since.year * 12 + since.month - 1 + offset
             year, month = divmod(index, 12)
             due = date(year, month + 1, min(self.day, monthrange(year, month + 1)[1]))
             if due >= since:
-                yield f"{MONTH_NAMES[month]} {year}", due
+                covered_year, covered = divmod(index - 1, 12)
+                yield (f"{MONTH_NAMES[covered]} {covered_year}", date(covered_year, covered + 1, 1),
+                       due)
 
 
 class QuarterlyAfterEnd(_Recurrence):
@@ -78,13 +85,14 @@ class QuarterlyAfterEnd(_Recurrence):
     def describe(self) -> str:
         return f"within {_days(self.days_after)} after each fiscal quarter ends"
 
-    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+    def periods(self, since: date) -> Iterator[tuple[str, date | None, date]]:
         after = timedelta(days=self.days_after)
         fy, quarter = fiscal_quarter(since - after)
         while True:
-            due = quarter_bounds(fy, quarter)[1] + after
+            first, last = quarter_bounds(fy, quarter)
+            due = last + after
             if due >= since:
-                yield quarter_label(fy, quarter), due
+                yield quarter_label(fy, quarter), first, due
             fy, quarter = next_quarter(fy, quarter)
 
 
@@ -97,11 +105,11 @@ class AnnualInQuarter(_Recurrence):
     def describe(self) -> str:
         return f"once a year, within Q{self.quarter} of the fiscal year"
 
-    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+    def periods(self, since: date) -> Iterator[tuple[str, date | None, date]]:
         for fy in count(fiscal_year(since)):
             due = quarter_bounds(fy, self.quarter)[1]
             if due >= since:
-                yield fiscal_year_label(fy), due
+                yield fiscal_year_label(fy), quarter_bounds(fy, 1)[0], due
 
 
 class OnceBy(_Recurrence):
@@ -113,9 +121,9 @@ class OnceBy(_Recurrence):
     def describe(self) -> str:
         return f"once, by {format_date(self.by)}"
 
-    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+    def periods(self, since: date) -> Iterator[tuple[str, date | None, date]]:
         if self.by >= since:
-            yield self.describe(), self.by
+            yield self.describe(), None, self.by
 
 
 class Standing(_Recurrence):
@@ -126,7 +134,7 @@ class Standing(_Recurrence):
     def describe(self) -> str:
         return "continuing"
 
-    def periods(self, since: date) -> Iterator[tuple[str, date]]:
+    def periods(self, since: date) -> Iterator[tuple[str, date | None, date]]:
         return iter(())
 
 
@@ -143,12 +151,15 @@ class Deadline:
 
     ``due`` is where the count lands; ``deadline`` is the day the period
     really ends; ``moved_by`` explains the difference, None when there is none.
+    ``begins`` is the first day of the stretch the period reports on (None
+    for a one-off duty): the version of a clause in force that day governs it.
     """
 
     period: str
     due: date
     deadline: date
     moved_by: str | None
+    begins: date | None = None
 
 
 def next_deadline(
@@ -186,14 +197,20 @@ def deadlines_between(
 def _deadlines(
     recurrence: Recurrence, since: date, calendar: HolidayCalendar
 ) -> Iterator[Deadline]:
-    for period, due in recurrence.periods(since - _LONGEST_CLOSURE):
-        yield _roll(period, due, calendar)
+    for period, begins, due in recurrence.periods(since - _LONGEST_CLOSURE):
+        yield _roll(period, begins, due, calendar)
 
 
-def _roll(period: str, due: date, calendar: HolidayCalendar) -> Deadline:
+def deadlines_from(recurrence: Recurrence, since: date, calendar: HolidayCalendar
+                   ) -> Iterator[Deadline]:
+    """Every deadline from those whose count lands near ``since`` on, in order (unending)."""
+    return _deadlines(recurrence, since, calendar)
+
+
+def _roll(period: str, begins: date | None, due: date, calendar: HolidayCalendar) -> Deadline:
     deadline = calendar.next_working_day(due)
     if deadline == due:
-        return Deadline(period, due, deadline, None)
+        return Deadline(period, due, deadline, None, begins)
     reason = calendar.why_not_working(due)
     # "is a Sunday" but "is New Year's Eve (public holiday)".
     closed = reason if calendar.holiday_name(due) else f"a {reason}"
@@ -201,7 +218,7 @@ def _roll(period: str, due: date, calendar: HolidayCalendar) -> Deadline:
         f"CCC s. 193/8: {format_date(due)} is {closed}; "
         f"the period ends on the next working day, {format_date(deadline)}"
     )
-    return Deadline(period, due, deadline, moved_by)
+    return Deadline(period, due, deadline, moved_by, begins)
 
 
 def _days(n: int) -> str:

@@ -10,7 +10,17 @@ from domain.errors import InvalidInput
 from projections import obligation_rows as read
 from projections.jsontypes import absent_if_none
 from projections.obligation_rows import READING_ORDER, ObligationRow
-from projections.queries.reading import NEXT_DOC, Answer, Moment, Source, current, page
+from projections.obligation_versions import told
+from projections.queries.reading import (
+    EMPTY_DOC,
+    NEXT_DOC,
+    Answer,
+    Moment,
+    Source,
+    current,
+    nothing_recorded,
+    page,
+)
 
 
 class ObligationsAnswer(Answer):
@@ -23,6 +33,8 @@ class ObligationsAnswer(Answer):
     """As the register stood at this moment; now, when null."""
     obligations: list[ObligationRow]
     next: str | None = Field(default=None, exclude_if=absent_if_none, description=NEXT_DOC)
+    empty_because: str | None = Field(default=None, exclude_if=absent_if_none,
+                                      description=EMPTY_DOC)
 
 
 class DiffAnswer(Answer):
@@ -34,6 +46,8 @@ class DiffAnswer(Answer):
     as_recorded: Moment | None
     came_into_force: list[ObligationRow]
     went_out_of_force: list[ObligationRow]
+    empty_because: str | None = Field(default=None, exclude_if=absent_if_none,
+                                      description=EMPTY_DOC)
 
 
 def in_force(source: Source, on: date, *, agency: str | None = None,
@@ -47,9 +61,12 @@ def in_force(source: Source, on: date, *, agency: str | None = None,
     """
     with current(source) as cursor:
         rows = read.in_force(cursor, on, agency=agency, as_recorded=as_recorded)
-    chunk, following = page(read.by_resolution(rows), READING_ORDER, after=after, limit=limit)
+        empty = None if rows else nothing_recorded(cursor, as_recorded)
+        chunk, following = page(read.by_resolution(rows), READING_ORDER, after=after,
+                                limit=limit)
+        chunk = told(cursor, chunk)
     return ObligationsAnswer(at=on, agency=agency, as_recorded=as_recorded, obligations=chunk,
-                             next=following)
+                             next=following, empty_because=empty)
 
 
 def diff(source: Source, start: date, end: date, *, agency: str | None = None,
@@ -62,8 +79,9 @@ def diff(source: Source, start: date, end: date, *, agency: str | None = None,
                                                   as_recorded=as_recorded)}
         after = {r.key: r for r in read.in_force(cursor, end, agency=agency,
                                                  as_recorded=as_recorded)}
+        empty = None if before or after else nothing_recorded(cursor, as_recorded)
+        came = told(cursor, read.by_resolution([r for k, r in after.items() if k not in before]))
+        went = told(cursor, read.by_resolution([r for k, r in before.items() if k not in after]))
     return DiffAnswer.model_validate({
         "from": start, "to": end, "agency": agency, "as_recorded": as_recorded,
-        "came_into_force": read.by_resolution([r for k, r in after.items() if k not in before]),
-        "went_out_of_force": read.by_resolution([r for k, r in before.items()
-                                                 if k not in after])})
+        "came_into_force": came, "went_out_of_force": went, "empty_because": empty})

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 from domain.errors import InvalidInput
 from domain.register.application import Register
 from projections.audit import ReplayReport
+from projections.clauses import TABLE as CLAUSE_TIMELINES
 from projections.runner import Follower
-from projections.sql import Cursor
+from projections.sql import Cursor, moment
 from projections.view import RegisterView
 
 
@@ -68,6 +69,24 @@ class Answer(BaseModel):
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+EMPTY_DOC = ("present only when the register held nothing at the moment asked about "
+             "(nothing recorded yet, or nothing as recorded then): why the answer is empty")
+
+
+def nothing_recorded(cursor: Cursor, as_recorded: datetime | None = None) -> str | None:
+    """Why an answer is empty when the register held no resolution at ``as_recorded``
+    (now, if None); None when it held one."""
+    first = cursor.execute(
+        f"SELECT MIN(rec_from) AS first FROM {{p}}{CLAUSE_TIMELINES}").fetchone()
+    recorded = first["first"] if first is not None else None
+    if recorded is None:
+        return "nothing recorded yet: the register holds no resolution (import a file first)"
+    if as_recorded is not None and moment(as_recorded) < recorded:
+        return (f"nothing recorded as of {as_recorded.isoformat()}: the register's first "
+                f"resolution was recorded at {recorded}")
+    return None
 
 
 Moment = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),

@@ -14,6 +14,7 @@ from projections import clauses, resolutions
 from projections.clauses import ClauseStatus
 from projections.jsontypes import IsoDate, absent_if_none
 from projections.queries.reading import (
+    EMPTY_DOC,
     NEXT_DOC,
     Answer,
     Moment,
@@ -21,6 +22,7 @@ from projections.queries.reading import (
     after_key,
     check_limit,
     current,
+    nothing_recorded,
     page_cursor,
 )
 from projections.resolutions import ResolutionRow
@@ -48,6 +50,8 @@ class ResolutionList(Answer):
 
     resolutions: list[ResolutionRow]
     next: str | None = Field(default=None, exclude_if=absent_if_none, description=NEXT_DOC)
+    empty_because: str | None = Field(default=None, exclude_if=absent_if_none,
+                                      description=EMPTY_DOC)
 
 
 class HistoryEvent(Answer):
@@ -59,6 +63,8 @@ class HistoryEvent(Answer):
     """The day it took effect (a notice takes none)."""
     document: str
     detail: str
+    retroactive: bool = False
+    """It took effect before the meeting of the resolution that made the change."""
 
 
 class HistoryAnswer(Answer):
@@ -109,11 +115,12 @@ def listing(source: Source, *, meeting_date: date | None = None, limit: int | No
         # One more than asked: whether there is a next page, without a count.
         rows = resolutions.listing(cursor, meeting_date=meeting_date, after=start,
                                    limit=None if limit is None else limit + 1)
+        empty = None if rows else nothing_recorded(cursor)
     following = None
     if limit is not None and len(rows) > limit:
         rows = rows[:limit]
         following = page_cursor([rows[-1].resolution_id])
-    return ResolutionList(resolutions=rows, next=following)
+    return ResolutionList(resolutions=rows, next=following, empty_because=empty)
 
 
 def _listed_after(cursor: Cursor, after: str) -> tuple[str, str, str]:
@@ -136,20 +143,27 @@ def history(source: Source, key: ResolutionKey, *, subject: str | None = None
 
 def _event(event: Any) -> HistoryEvent:
     effective: date | None = None
+    retroactive = False
     if isinstance(event, Resolution.Recorded):
         effective, document = event.effective_from, event.source.describe()
         detail = f"{len(event.clauses)} clauses"
     elif isinstance(event, Resolution.ClausesRescinded):
         effective, document = event.effective_on, event.source.describe()
         detail = f"clauses {', '.join(event.clauses)} rescinded by the {event.by.describe()}"
+        retroactive = event.effective_on < event.by.meeting_date
     elif isinstance(event, Resolution.ClauseAmended):
         effective, document = event.effective_from, event.source.describe()
         detail = f"clause {event.clause} amended by the {event.by.describe()}"
+        retroactive = event.effective_from < event.by.meeting_date
     elif isinstance(event, Resolution.NoticeRecorded):
         document = event.notice.describe()
         detail = f"notified to {len(event.recipients)} recipient groups"
     else:
         document, detail = "", type(event).__name__
+    if retroactive and effective is not None:
+        detail += (f" (retroactive: effective {effective.isoformat()}, before the meeting of "
+                   f"{event.by.meeting_date.isoformat()})")
     return HistoryEvent(version=event.originator_version, event=type(event).__name__,
                         recorded_at=event.timestamp, actor=str(event.actor),
-                        effective=effective, document=document, detail=detail)
+                        effective=effective, document=document, detail=detail,
+                        retroactive=retroactive)

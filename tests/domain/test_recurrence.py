@@ -42,7 +42,7 @@ def _next(recurrence, as_of, calendar=CALENDAR) -> Deadline:
     ("recurrence", "as_of", "field", "expected"),
     [
         # A plain month: 5 Jun 2020 is a Friday and no holiday.
-        (MONTHLY_5, date(2020, 6, 1), "period", "June 2020"),
+        (MONTHLY_5, date(2020, 6, 1), "period", "May 2020"),  # the month it reports on
         (MONTHLY_5, date(2020, 6, 1), "due", date(2020, 6, 5)),
         (MONTHLY_5, date(2020, 6, 1), "deadline", date(2020, 6, 5)),
         (MONTHLY_5, date(2020, 6, 1), "moved_by", None),
@@ -124,16 +124,16 @@ def test_monthly_day_31_falls_on_the_last_day_of_shorter_months(as_of, expected)
 
 
 def test_monthly_on_its_deadline_day_is_still_that_period():
-    assert _next(MONTHLY_5, date(2020, 6, 5)).period == "June 2020"
+    assert _next(MONTHLY_5, date(2020, 6, 5)).period == "May 2020"
 
 
 def test_monthly_the_day_after_moves_to_next_month():
-    assert _next(MONTHLY_5, date(2020, 6, 6)).period == "July 2020"
+    assert _next(MONTHLY_5, date(2020, 6, 6)).period == "June 2020"
 
 
 def test_monthly_period_rolled_into_the_next_month_is_still_next():
-    # 31 Dec 2021 rolls to 4 Jan 2022, so on 2 Jan December is still open.
-    assert _next(MonthlyByDay(day=31), date(2022, 1, 2)).period == "December 2021"
+    # 31 Dec 2021 (November's report) rolls to 4 Jan 2022, so on 2 Jan it is still open.
+    assert _next(MonthlyByDay(day=31), date(2022, 1, 2)).period == "November 2021"
 
 
 def test_annual_after_its_quarter_moves_to_next_fiscal_year():

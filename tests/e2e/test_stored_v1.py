@@ -39,6 +39,25 @@ def v1_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
+# Fields answers gained after the fixture was written (issue 7: which version governs a
+# period, whether it is owed, retroactive changes). They are accepted on purpose: each must
+# be present in every row, and the rest of the answer must be what the old code gave.
+ADDED_SINCE: dict[str, tuple[str, ...]] = {
+    "due": ("owed", "governed_by"),
+    "obligations": ("retroactive",),
+}
+
+
+def as_in_v1(answer: Any) -> Any:
+    """The answer without the fields added since v1, having checked every row has them."""
+    for listing, added in ADDED_SINCE.items():
+        for row in answer.get(listing, []) if isinstance(answer, dict) else []:
+            assert all(field in row for field in added), (listing, row)
+            for field in added:
+                del row[field]
+    return answer
+
+
 def ask(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     capsys.readouterr()
     code = run([*argv, "--json"])
@@ -50,7 +69,7 @@ def ask(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 @pytest.mark.parametrize("question", sorted(QUESTIONS))
 def test_a_register_written_by_earlier_code_gives_the_same_answers(
         v1_dir: Path, capsys: pytest.CaptureFixture[str], question: str) -> None:
-    assert ask(capsys, *QUESTIONS[question]) == EXPECTED[question]
+    assert as_in_v1(ask(capsys, *QUESTIONS[question])) == EXPECTED[question]
 
 
 def test_views_rebuilt_from_the_old_events_match_the_stored_ones(
