@@ -1,123 +1,42 @@
-"""``cabinet`` commands over the register: import, questions, history, directories.
+"""``cabinet import``, ``cabinet holiday`` and ``cabinet agency``: what staff enter.
 
-The questions' handlers are in ``cli.register_queries``; this module wires
-their options and records what staff enter.
+The questions to the register are in ``cli.register_queries``.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import click
 import structlog
 
 from cli.context import Context
 from cli.inputs import load_structured, validated
-from cli.register_queries import (
-    list_agencies,
-    list_holidays,
-    list_resolutions,
-    show_diff,
-    show_due,
-    show_history,
-    show_obligations,
-    show_resolution,
-)
-from cli.render import Progress, emit_json
+from cli.options import actor_option, argument, command, group
+from cli.render import Progress, emit_answer, emit_json, table
+from cli.session import handler
 from domain.errors import NotPermitted
 from domain.permissions import Actor
 from domain.register.imports import LOCAL_OPERATOR
 from domain.register.records import AgencyRecord, HolidayRecord, ImportFile
+from projections.queries import directories
 
 log = structlog.get_logger(__name__)
-
-
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("import", parents=[common], help="record an import file (YAML or JSON)")
-    p.add_argument("file", type=Path)
-    p.set_defaults(handler=import_file)
-
-    p = sub.add_parser("obligations", parents=[common], help="obligations in force on a date")
-    _when(p)
-    _paging(p)
-    p.set_defaults(handler=show_obligations)
-
-    p = sub.add_parser("due", parents=[common], help="what falls due next, per obligation")
-    _when(p)
-    p.set_defaults(handler=show_due)
-
-    p = sub.add_parser("diff", parents=[common], help="what came into or went out of force")
-    p.add_argument("--from", dest="start", required=True, metavar="DATE")
-    p.add_argument("--to", dest="end", required=True, metavar="DATE")
-    p.add_argument("--agency")
-    p.add_argument("--as-recorded", metavar="MOMENT")
-    p.set_defaults(handler=show_diff)
-
-    p = sub.add_parser("resolution", parents=[common], help="one resolution, clause by clause")
-    rsub = p.add_subparsers(dest="resolution_command", required=True)
-    show = rsub.add_parser("show", parents=[common])
-    show.add_argument("resolution", metavar="DATE|ID")
-    show.add_argument("--subject", help="part of the subject, where the date has several")
-    show.add_argument("--at", metavar="DATE", help="the day to judge each clause on (today)")
-    show.add_argument("--as-recorded", metavar="MOMENT")
-    show.set_defaults(handler=show_resolution)
-    listing = rsub.add_parser("list", parents=[common])
-    listing.add_argument("--date", metavar="DATE")
-    _paging(listing)
-    listing.set_defaults(handler=list_resolutions)
-
-    p = sub.add_parser("history", parents=[common], help="every event of one resolution")
-    p.add_argument("resolution", metavar="DATE|ID")
-    p.add_argument("--subject")
-    p.set_defaults(handler=show_history)
-
-    p = sub.add_parser("holiday", parents=[common], help="declared special holidays")
-    hsub = p.add_subparsers(dest="holiday_command", required=True)
-    add = hsub.add_parser("add", parents=[common])
-    add.add_argument("date")
-    add.add_argument("name")
-    add.add_argument("--source-number", help="the letter or circular declaring it")
-    add.add_argument("--source-date", required=True)
-    add.add_argument("--source-kind", default="circular")
-    add.add_argument("--as", dest="actor", required=True, metavar="AGENCY:ROLE",
-                     help="who declares it: the Secretariat's staff or head (SOC:staff)")
-    add.set_defaults(handler=add_holiday)
-    hl = hsub.add_parser("list", parents=[common])
-    hl.set_defaults(handler=list_holidays)
-
-    p = sub.add_parser("agency", parents=[common], help="the agency directory")
-    gsub = p.add_subparsers(dest="agency_command", required=True)
-    ga = gsub.add_parser("add", parents=[common])
-    ga.add_argument("code")
-    ga.add_argument("--name-th", required=True)
-    ga.add_argument("--name-en", required=True)
-    ga.add_argument("--as", dest="actor", required=True, metavar="AGENCY:ROLE",
-                    help="who adds it: the Secretariat's staff or head (SOC:staff)")
-    ga.set_defaults(handler=add_agency)
-    gl = gsub.add_parser("list", parents=[common])
-    gl.set_defaults(handler=list_agencies)
-
-
-def _when(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--at", required=True, metavar="DATE", help="ISO or Thai date")
-    p.add_argument("--agency", help="an agency code: its own duties and those binding ALL")
-    p.add_argument("--as-recorded", metavar="MOMENT",
-                   help="answer as the register stood at this moment (ISO 8601)")
-
-
-def _paging(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--limit", type=int, metavar="N", help="at most N rows (a page)")
-    p.add_argument("--after", metavar="CURSOR",
-                   help="the page after the one that printed this cursor")
 
 
 # --- import ------------------------------------------------------------------------
 
 
-def import_file(ctx: Context, args: argparse.Namespace) -> int:
-    data = load_structured(args.file)
+@command("import", "cabinet import examples/emenscr-2021.yaml",
+         "cabinet import agencies.json --json")
+@argument("file", "the YAML or JSON file: resolutions, agencies, holidays, proposals",
+          type=click.Path(path_type=Path))
+@handler
+def import_command(ctx: Context, file: Path) -> int:
+    """Record an import file (YAML or JSON); a record already there is skipped."""
+    data = load_structured(file)
     content: ImportFile = validated(ImportFile, data)
     progress = Progress("recording", content.size)
     # The CLI runs on the register's own machine: its user is the local operator.
@@ -126,14 +45,14 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
     viewing = Progress("updating views", None)
     ctx.system.catch_up(progress=viewing)
     viewing.finish()
-    log.info("imported", file=str(args.file), records=content.size, events=events)
-    result = {"file": str(args.file), "records": content.size, "events": events}
+    log.info("imported", file=str(file), records=content.size, events=events)
+    result = {"file": str(file), "records": content.size, "events": events}
     if ctx.json:
         emit_json(result)
     elif events:
-        print(f"recorded {events} events from {content.size} records in {args.file}")
+        print(f"recorded {events} events from {content.size} records in {file}")
     else:
-        print(f"nothing new: every record of {args.file} is already in the register")
+        print(f"nothing new: every record of {file} is already in the register")
     return 0
 
 
@@ -150,14 +69,45 @@ def _acting_as() -> Iterator[None]:
 
 
 
-def add_holiday(ctx: Context, args: argparse.Namespace) -> int:
+@group("holiday", "cabinet holiday list",
+       "cabinet holiday add 2022-07-29 'วันหยุดพิเศษ' --source-date 2022-07-01 --as SOC:staff")
+def holiday_group() -> None:
+    """Declared special holidays: the days the Secretariat adds to the calendar."""
+
+
+@command("list", "cabinet holiday list", "cabinet holiday list --json", parent=holiday_group)
+@handler
+def list_holidays(ctx: Context) -> int:
+    """Every declared special holiday, with the document that declared it."""
+    answer = directories.declared_holidays(ctx.system)
+    if ctx.json:
+        return emit_answer(answer)
+    table([(r.day, r.name, r.source, r.recorded_at) for r in answer.holidays],
+          ["date", "name", "source", "recorded"])
+    return 0
+
+
+@command("add", "cabinet holiday add 2022-07-29 'วันหยุดพิเศษ' --source-number 'นร 0505/ว 123' "
+         "--source-date 2022-07-01 --as SOC:staff", parent=holiday_group)
+@argument("day", "the holiday's date (ISO or Thai)", metavar="DATE")
+@argument("name", "the holiday's name as declared")
+@click.option("--source-number", metavar="NUMBER", help="the letter or circular declaring it")
+@click.option("--source-date", required=True, metavar="DATE",
+              help="the declaring document's date (ISO or Thai)")
+@click.option("--source-kind", default="circular", show_default=True, metavar="KIND",
+              help="the declaring document's kind: circular, letter, …")
+@actor_option("who declares it: the Secretariat's staff or head (SOC:staff)")
+@handler
+def add_holiday(ctx: Context, day: str, name: str, source_number: str | None,
+                source_date: str, source_kind: str, actor: str) -> int:
+    """Declare a special holiday (the Secretariat only)."""
     record = validated(HolidayRecord, {
-        "date": args.date, "name": args.name,
-        "source": {"kind": args.source_kind, "number": args.source_number,
-                   "date": args.source_date, "issuer": "SOC"}})
-    actor = validated(Actor, args.actor, "--as")
+        "date": day, "name": name,
+        "source": {"kind": source_kind, "number": source_number,
+                   "date": source_date, "issuer": "SOC"}})
+    who = validated(Actor, actor, "--as")
     with _acting_as():
-        ctx.system.register.declare_holiday(record, actor)
+        ctx.system.register.declare_holiday(record, who)
     ctx.system.catch_up()
     if ctx.json:
         emit_json({"date": record.date.isoformat(), "name": record.name})
@@ -166,12 +116,37 @@ def add_holiday(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def add_agency(ctx: Context, args: argparse.Namespace) -> int:
-    record = validated(AgencyRecord, {"code": args.code, "name_th": args.name_th,
-                                      "name_en": args.name_en})
-    actor = validated(Actor, args.actor, "--as")
+@group("agency", "cabinet agency list",
+       "cabinet agency add MOJ --name-th กระทรวงยุติธรรม --name-en 'Ministry of Justice' "
+       "--as SOC:staff")
+def agency_group() -> None:
+    """The agency directory: the codes that bear duties and give opinions."""
+
+
+@command("list", "cabinet agency list", "cabinet agency list --json", parent=agency_group)
+@handler
+def list_agencies(ctx: Context) -> int:
+    """Every agency code in the directory, one a line."""
+    answer = directories.agencies(ctx.system)
+    if ctx.json:
+        return emit_answer(answer)
+    print("\n".join(answer.agencies))
+    return 0
+
+
+@command("add", "cabinet agency add MOJ --name-th กระทรวงยุติธรรม "
+         "--name-en 'Ministry of Justice' --as SOC:staff", parent=agency_group)
+@argument("code", "the agency's code, e.g. MOJ")
+@click.option("--name-th", required=True, metavar="NAME", help="the agency's name in Thai")
+@click.option("--name-en", required=True, metavar="NAME", help="the agency's name in English")
+@actor_option("who adds it: the Secretariat's staff or head (SOC:staff)")
+@handler
+def add_agency(ctx: Context, code: str, name_th: str, name_en: str, actor: str) -> int:
+    """Add an agency to the directory (the Secretariat only)."""
+    record = validated(AgencyRecord, {"code": code, "name_th": name_th, "name_en": name_en})
+    who = validated(Actor, actor, "--as")
     with _acting_as():
-        ctx.system.register.register_agency(record, actor)
+        ctx.system.register.register_agency(record, who)
     if ctx.json:
         emit_json({"code": record.code})
     else:
