@@ -18,7 +18,8 @@ from typing import Any
 import click
 
 from cli.context import Context
-from cli.inputs import load_structured, validated
+from cli.files import load_structured
+from cli.inputs import validated
 from cli.options import command
 from cli.render import emit_json, table
 from cli.session import handler

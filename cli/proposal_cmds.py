@@ -16,7 +16,8 @@ import click
 from pydantic import TypeAdapter
 
 from cli.context import Context
-from cli.inputs import load_structured, validated
+from cli.files import load_structured
+from cli.inputs import validated
 from cli.options import command, group
 from cli.proposal_queries import status_command
 from cli.render import emit_json

@@ -13,7 +13,8 @@ import click
 import structlog
 
 from cli.context import Context
-from cli.inputs import load_structured, validated
+from cli.files import load_structured
+from cli.inputs import validated
 from cli.options import actor_option, argument, command, group
 from cli.render import Progress, emit_answer, emit_json, table
 from cli.session import handler
