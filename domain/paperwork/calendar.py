@@ -25,14 +25,16 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, NoReturn
 
+import holidays
+from holidays.constants import GOVERNMENT, PUBLIC
+
 from domain.errors import InvalidInput
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SATURDAY = 5
 
-# holidays category (``holidays.constants.PUBLIC``, ``GOVERNMENT``) -> how the
-# closure is described to the reader.
-_OFFICE_CATEGORIES = {"public": "public holiday", "government": "government holiday"}
+# holidays category -> how the closure is described to the reader.
+_OFFICE_CATEGORIES = {PUBLIC: "public holiday", GOVERNMENT: "government holiday"}
 _OPEN_FOR_OFFICIALS = frozenset({"National Labor Day"})
 _IN_LIEU_SUFFIX = " (in lieu)"
 
@@ -114,12 +116,8 @@ def _office_holidays(year: int) -> Mapping[date, tuple[str, str]]:
     """``{date: (name, kind)}`` for one year; shared by every calendar.
 
     Building a ``holidays`` object is the slow part, so it is done once per
-    year, and only for years somebody asks about. The package itself is
-    imported here, on the first deadline asked, so that no other question to
-    the register pays for loading its calendars.
+    year, and only for years somebody asks about.
     """
-    import holidays
-
     table: dict[date, tuple[str, str]] = {}
     for category, kind in _OFFICE_CATEGORIES.items():
         source = holidays.Thailand(years=year, categories=category, language="en_US")
