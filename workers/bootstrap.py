@@ -89,11 +89,11 @@ def _view(settings: Settings, env: dict[str, str], *, scratch: bool = False) -> 
     factory = InfrastructureFactory.construct(Environment(VIEWS_NAME, env))
     view_class = view_class_for(factory, scratch=scratch)
     try:
-        return factory.tracking_recorder(view_class)  # type: ignore[arg-type,return-value]
+        return factory.tracking_recorder(view_class)  # type: ignore[return-value]
     except IntegrityError:
         # Another process created the tables (and their first tracking row) just
         # before us; they exist now, so opening again finds them.
-        return factory.tracking_recorder(view_class)  # type: ignore[arg-type,return-value]
+        return factory.tracking_recorder(view_class)  # type: ignore[return-value]
 
 
 def open_register(settings: Settings, *, clock: Callable[[], datetime] = utc_now

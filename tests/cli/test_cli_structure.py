@@ -75,7 +75,7 @@ def test_a_question_on_a_sqlite_register_loads_no_workflow_engine_and_no_postgre
     probe = ("import sys; from cli.main import run; "
              "code = run(['obligations', '--at', '2021-11-10']); "
              "print(code, sorted({m.split('.')[0] for m in sys.modules} "
-             "& {'temporalio', 'psycopg', 'yaml', 'holidays'}))")
+             "& {'temporalio', 'psycopg', 'yaml'}))")
     env = {**os.environ, "CABINET_STORE": "sqlite", "CABINET_DATA_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
                           text=True, cwd=Path(__file__).resolve().parents[2], check=False)
