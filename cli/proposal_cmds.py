@@ -154,4 +154,4 @@ for _verb, _step_type in STEPS.items():
                           f"cabinet proposal {_verb} OPDC-1220-999 --as AGENCY:ROLE "
                           "--file step.yaml")
     _made.params.insert(0, click.Argument(["proposal"], metavar="ID",
-                                             help="the proposal's workflow id"))
+                                          help="the proposal's workflow id"))
