@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
-import argparse
+import click
 
 from cli.context import Context
+from cli.options import command, group
 from cli.render import Progress, emit_answer
+from cli.session import handler
 from projections.queries import audit
 from projections.rebuild import MODELS, models_named
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("audit", parents=[common], help="replay the views; verify the chain")
-    asub = p.add_subparsers(dest="audit_command", required=True)
-    r = asub.add_parser("replay", parents=[common],
-                        help="rebuild every view in a scratch store and compare")
-    r.set_defaults(handler=audit_replay)
-    v = asub.add_parser("verify", parents=[common], help="check the chain over stored events")
-    v.add_argument("--expect-head", metavar="HEX",
-                   help="the chain head an earlier verify printed (catches a cut-off tail)")
-    v.set_defaults(handler=audit_verify)
-
-    p = sub.add_parser("rebuild", parents=[common],
-                       help="rebuild read models from the events, in place",
-                       description="Drop a read model's tables and fill them again from the "
-                                   "event log, while writers wait. A read model the store "
-                                   "lacks is filled this way the first time it is read.")
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--model", action="append", choices=list(MODELS), metavar="NAME",
-                       help=f"a read model to rebuild (repeat): {', '.join(MODELS)}")
-    which.add_argument("--all", action="store_true", help="every read model")
-    p.set_defaults(handler=rebuild_models)
+@group("audit", "cabinet audit replay", "cabinet audit verify --expect-head 3f9a…")
+def audit_group() -> None:
+    """Replay the views from the events; verify the chain over the stored events."""
 
 
-def audit_replay(ctx: Context, args: argparse.Namespace) -> int:
+@command("replay", "cabinet audit replay", "cabinet audit replay --json", parent=audit_group)
+@handler
+def audit_replay(ctx: Context) -> int:
+    """Rebuild every view in a scratch store and compare it with the live one."""
     progress = Progress("replaying", None)
     answer = audit.replay(ctx.system, progress=progress)
     progress.finish()
@@ -50,8 +36,14 @@ def audit_replay(ctx: Context, args: argparse.Namespace) -> int:
     return 0 if answer.ok else 1
 
 
-def audit_verify(ctx: Context, args: argparse.Namespace) -> int:
-    answer = audit.verify(ctx.system, expect_head=args.expect_head)
+@command("verify", "cabinet audit verify",
+         "cabinet audit verify --expect-head HEX --json", parent=audit_group)
+@click.option("--expect-head", metavar="HEX",
+              help="the chain head an earlier verify printed (catches a cut-off tail)")
+@handler
+def audit_verify(ctx: Context, expect_head: str | None) -> int:
+    """Check the chain of hashes over every stored event."""
+    answer = audit.verify(ctx.system, expect_head=expect_head)
     if ctx.json:
         emit_answer(answer)
     elif answer.problem:
@@ -61,8 +53,22 @@ def audit_verify(ctx: Context, args: argparse.Namespace) -> int:
     return 0 if answer.ok else 1
 
 
-def rebuild_models(ctx: Context, args: argparse.Namespace) -> int:
-    models = models_named(list(MODELS) if args.all else args.model, field="--model")
+@command("rebuild", "cabinet rebuild --model obligations", "cabinet rebuild --all --json")
+@click.option("--model", "model", multiple=True, type=click.Choice(list(MODELS)),
+              metavar="NAME", help=f"a read model to rebuild (repeat): {', '.join(MODELS)}")
+@click.option("--all", "every", is_flag=True, help="every read model")
+@handler
+def rebuild_command(ctx: Context, model: tuple[str, ...], every: bool) -> int:
+    """Rebuild read models from the events, in place.
+
+    Drop a read model's tables and fill them again from the event log, while
+    writers wait. A read model the store lacks is filled this way the first
+    time it is read.
+    """
+    if every == bool(model):
+        raise click.UsageError("give --model NAME (repeatable) or --all, not both",
+                               click.get_current_context())
+    models = models_named(list(MODELS) if every else list(model), field="--model")
     progress = Progress("rebuilding", None)
     report = ctx.system.rebuild(models, progress=progress)
     progress.finish()

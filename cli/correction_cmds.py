@@ -3,38 +3,48 @@
 Each takes the document that makes the correction (``--source-*``, issued by
 the Secretariat), a ``--reason`` and who acts (``--as``); the rules are the
 register's (``domain.register.corrections``). Also the directories' history.
+The commands join the ``holiday`` and ``agency`` groups in ``cli.directory_cmds``.
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
 
 from cli.context import Context
-from cli.inputs import validated
+from cli.inputs import acting_as, validated
+from cli.options import actor_option, argument, command
 from cli.render import emit_answer, emit_json, heading, table
-from domain.errors import NotPermitted
+from cli.session import handler
 from domain.permissions import Actor
 from domain.register.corrections import AgencyRename, HolidayMove, HolidayRevocation
 from projections.queries import directories
 from projections.queries.directories import DirectoryHistory
 
-
-@contextmanager
-def acting_as() -> Iterator[None]:
-    """A refusal of who acts names the option that said who: ``--as``."""
-    try:
-        yield
-    except NotPermitted as error:
-        raise NotPermitted(error.message, field="--as") from None
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _correction(args: argparse.Namespace, **fields: Any) -> dict[str, Any]:
-    return {**fields, "reason": args.reason,
-            "source": {"kind": args.source_kind, "number": args.source_number,
-                       "date": args.source_date, "issuer": "SOC"}}
+def correction_options(function: F) -> F:
+    """The options every correction takes: its document, its reason, who acts."""
+    function = actor_option("who corrects: the Secretariat's staff or head (SOC:staff)")(function)
+    function = click.option("--source-kind", default="circular", show_default=True,
+                            metavar="KIND",
+                            help="the correcting document's kind: circular, letter, …")(function)
+    function = click.option("--source-date", required=True, metavar="DATE",
+                            help="the correcting document's date (ISO or Thai)")(function)
+    function = click.option("--source-number", metavar="NUMBER",
+                            help="the letter or circular making the correction")(function)
+    return click.option("--reason", required=True, metavar="TEXT",
+                        help="why the record is corrected (kept with it)")(function)
+
+
+def _correction(reason: str, source_number: str | None, source_date: str, source_kind: str,
+                **fields: Any) -> dict[str, Any]:
+    return {**fields, "reason": reason,
+            "source": {"kind": source_kind, "number": source_number, "date": source_date,
+                       "issuer": "SOC"}}
 
 
 def _done(ctx: Context, payload: dict[str, str], text: str) -> int:
@@ -46,39 +56,64 @@ def _done(ctx: Context, payload: dict[str, str], text: str) -> int:
     return 0
 
 
-def revoke_holiday(ctx: Context, args: argparse.Namespace) -> int:
-    record = validated(HolidayRevocation, _correction(args, date=args.date))
-    actor = validated(Actor, args.actor, "--as")
+@command("revoke", "cabinet holiday revoke 2022-07-29 --reason 'declared in error' "
+         "--source-number 'นร 0505/ว 130' --source-date 2022-07-05 --as SOC:staff")
+@argument("day", "the declared holiday's date (ISO or Thai)", metavar="DATE")
+@correction_options
+@handler
+def revoke_holiday(ctx: Context, day: str, actor: str, **document: Any) -> int:
+    """Revoke a declared holiday; the declaration stays in the record."""
+    record = validated(HolidayRevocation, _correction(date=day, **document))
     with acting_as():
-        ctx.system.register.revoke_holiday(record, actor)
-    day = record.date.isoformat()
-    return _done(ctx, {"date": day}, f"revoked the holiday of {day}")
+        ctx.system.register.revoke_holiday(record, validated(Actor, actor, "--as"))
+    revoked = record.date.isoformat()
+    return _done(ctx, {"date": revoked}, f"revoked the holiday of {revoked}")
 
 
-def move_holiday(ctx: Context, args: argparse.Namespace) -> int:
-    record = validated(HolidayMove, _correction(args, date=args.date, to=args.to))
-    actor = validated(Actor, args.actor, "--as")
+@command("move", "cabinet holiday move 2022-07-29 --to 2022-08-01 --reason 'moved by the "
+         "cabinet' --source-date 2022-07-05 --as SOC:staff")
+@argument("day", "the declared holiday's date (ISO or Thai)", metavar="DATE")
+@click.option("--to", "to", required=True, metavar="DATE", help="the day it moves to")
+@correction_options
+@handler
+def move_holiday(ctx: Context, day: str, to: str, actor: str, **document: Any) -> int:
+    """Move a declared holiday to another day."""
+    record = validated(HolidayMove, _correction(date=day, to=to, **document))
     with acting_as():
-        ctx.system.register.move_holiday(record, actor)
-    day, to = record.date.isoformat(), record.to.isoformat()
-    return _done(ctx, {"date": day, "to": to}, f"moved the holiday of {day} to {to}")
+        ctx.system.register.move_holiday(record, validated(Actor, actor, "--as"))
+    moved, new = record.date.isoformat(), record.to.isoformat()
+    return _done(ctx, {"date": moved, "to": new}, f"moved the holiday of {moved} to {new}")
 
 
-def rename_agency(ctx: Context, args: argparse.Namespace) -> int:
-    record = validated(AgencyRename, _correction(
-        args, code=args.code, name_th=args.name_th, name_en=args.name_en))
-    actor = validated(Actor, args.actor, "--as")
+@command("rename", "cabinet agency rename MOJ --name-th กระทรวงยุติธรรม --name-en "
+         "'Ministry of Justice' --reason 'typing slip' --source-date 2022-07-05 --as SOC:staff")
+@argument("code", "the agency's code, e.g. MOJ")
+@click.option("--name-th", required=True, metavar="NAME", help="the agency's name in Thai")
+@click.option("--name-en", required=True, metavar="NAME", help="the agency's name in English")
+@correction_options
+@handler
+def rename_agency(ctx: Context, code: str, name_th: str, name_en: str, actor: str,
+                  **document: Any) -> int:
+    """Correct an agency's names; the earlier names stay in the record."""
+    record = validated(AgencyRename, _correction(code=code, name_th=name_th, name_en=name_en,
+                                                 **document))
     with acting_as():
-        ctx.system.register.rename_agency(record, actor)
+        ctx.system.register.rename_agency(record, validated(Actor, actor, "--as"))
     return _done(ctx, {"code": record.code},
                  f"renamed agency {record.code}: {record.name_th} / {record.name_en}")
 
 
-def holiday_history(ctx: Context, args: argparse.Namespace) -> int:
+@command("history", "cabinet holiday history", "cabinet holiday history --json")
+@handler
+def holiday_history(ctx: Context) -> int:
+    """Every declaration, revocation and move of a holiday: by whom, on which document."""
     return _history(ctx, directories.holiday_history(ctx.system))
 
 
-def agency_history(ctx: Context, args: argparse.Namespace) -> int:
+@command("history", "cabinet agency history", "cabinet agency history --json")
+@handler
+def agency_history(ctx: Context) -> int:
+    """Every agency added or renamed: by whom, on which document."""
     return _history(ctx, directories.agency_history(ctx.system))
 
 
@@ -90,13 +125,3 @@ def _history(ctx: Context, answer: DirectoryHistory) -> int:
             e.reason or "") for e in answer.events],
           ["v", "event", "document", "actor", "recorded", "detail", "reason"])
     return 0
-
-
-def add_correction_options(p: argparse.ArgumentParser) -> None:
-    """The options every correction takes: its document, its reason, who acts."""
-    p.add_argument("--reason", required=True)
-    p.add_argument("--source-number", help="the letter or circular making the correction")
-    p.add_argument("--source-date", required=True)
-    p.add_argument("--source-kind", default="circular")
-    p.add_argument("--as", dest="actor", required=True, metavar="AGENCY:ROLE",
-                   help="who corrects: the Secretariat's staff or head (SOC:staff)")

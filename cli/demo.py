@@ -8,7 +8,6 @@ register answers the case's questions, before and after the decision.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import shutil
 import tempfile
@@ -16,9 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import click
+
 from cli.context import Context
-from cli.inputs import load_structured, validated
+from cli.files import load_structured
+from cli.inputs import validated
+from cli.options import command
 from cli.render import emit_json, table
+from cli.session import handler
 from domain.process.steps import Draft
 from domain.register.records import ImportFile
 from projections.queries import due, obligations
@@ -33,15 +37,11 @@ QUESTIONS = (date(2020, 6, 1), date(2021, 6, 1), date(2021, 11, 10))
 DUE_QUESTIONS = (date(2020, 6, 1), date(2021, 12, 15))
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("demo", parents=[common],
-                       help="run the reference case end to end in a temporary folder")
-    p.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    p.set_defaults(handler=run_demo)
-
-
-def run_demo(ctx: Context, args: argparse.Namespace) -> int:
+@command("demo", "cabinet demo", "cabinet demo --keep --json")
+@click.option("--keep", is_flag=True, help="keep the temporary folder")
+@handler
+def demo_command(ctx: Context, keep: bool) -> int:
+    """Run the reference case end to end in a temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="cabinet-demo-"))
     settings = Settings(data_dir=folder, log_format=ctx.settings.log_format,
                         task_queue="cabinet-demo")
@@ -49,9 +49,9 @@ def run_demo(ctx: Context, args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(_run(settings, say))
     finally:
-        if not args.keep:
+        if not keep:
             shutil.rmtree(folder, ignore_errors=True)
-    result["data_dir"] = str(folder) if args.keep else None
+    result["data_dir"] = str(folder) if keep else None
     if ctx.json:
         emit_json(result)
     else:

@@ -1,126 +1,134 @@
-"""The ``cabinet`` command: exit 0 on success, 2 on bad input, 1 otherwise."""
+"""The ``cabinet`` command: exit 0 on success, 2 on bad input, 1 otherwise, 130 interrupted.
+
+The root group lists its commands from ``COMMANDS`` and imports a command's
+module only when that command runs (or its help is asked for), so that a
+question to the register does not pay for the workflow engine's imports.
+
+To add a command: write it in a ``cli`` module as one function under
+``@command("name", "example line", ...)`` (``cli.options``), its options
+declared above it and ``@handler`` below them; then add one line here.
+"""
 
 from __future__ import annotations
 
-import argparse
+import importlib
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 
-import structlog
-from eventsourcing.persistence import PersistenceError
-from pydantic import ValidationError
-from temporalio.service import RPCError
+import click
+from click.shell_completion import CompletionItem
 
-from cli import audit_cmds, demo, proposal_queries, register_cmds
-from cli.context import Context
-from cli.inputs import validation_problem
-from domain.errors import RegisterError
-from workers.logging import configure_logging
-from workers.runtime import tune_gc
-from workers.settings import Settings, SettingsError
-from workers.temporal import TemporalUnavailable
+from cli.options import CONTEXT_SETTINGS, examples, shared_options
+from cli.session import Session
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="print machine-readable JSON")
-    common.add_argument("--data-dir", default=argparse.SUPPRESS,
-                        help="where the register lives (default: ./cabinet-data or "
-                             "CABINET_DATA_DIR)")
-    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help="log progress to stderr")
-    parser = argparse.ArgumentParser(
-        prog="cabinet", parents=[common],
-        description="The register of cabinet resolutions and the proposals that lead to them.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    register_cmds.add_parsers(sub, common)
-    audit_cmds.add_parsers(sub, common)
-    proposal_queries.add_parsers(sub, common)
-    demo.add_parsers(sub, common)
-    _add_workflow_parsers(sub, common)
-    return parser
+COMMANDS: dict[str, tuple[str, str]] = {
+    "import": ("cli.register_cmds:import_command", "record an import file (YAML or JSON)"),
+    "obligations": ("cli.register_queries:obligations_command", "obligations in force on a date"),
+    "due": ("cli.register_queries:due_command", "what falls due next, per obligation"),
+    "diff": ("cli.register_queries:diff_command", "what came into or went out of force"),
+    "resolution": ("cli.register_queries:resolution_group", "one resolution, clause by clause"),
+    "history": ("cli.register_queries:history_command", "every event of one resolution"),
+    "holiday": ("cli.directory_cmds:holiday_group", "declared special holidays"),
+    "agency": ("cli.directory_cmds:agency_group", "the agency directory"),
+    "audit": ("cli.audit_cmds:audit_group", "replay the views; verify the chain"),
+    "rebuild": ("cli.audit_cmds:rebuild_command", "rebuild read models from the events, in place"),
+    "refusals": ("cli.proposal_queries:refusals_command", "refused attempts, for auditors"),
+    "demo": ("cli.demo:demo_command", "run the reference case end to end in a temporary folder"),
+    "proposal": ("cli.proposal_cmds:proposal_group", "start and move a proposal"),
+    "proposals": ("cli.proposal_queries:board_command", "the board of open proposals"),
+    "server": ("cli.process_cmds:server_command",
+               "run the embedded system: Temporal dev server, worker, projector"),
+    "worker": ("cli.process_cmds:worker_command", "run a Temporal worker"),
+    "projector": ("cli.process_cmds:projector_command", "keep the register's views current"),
+}
+"""Each command: where it is defined (``module:name``) and its line in ``cabinet --help``."""
 
 
-def _add_workflow_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                          common: argparse.ArgumentParser) -> None:
-    # Imported here: they pull in temporalio, which register commands do not need.
-    from cli import process_cmds, proposal_cmds
+class LazyGroup(click.Group):
+    """The root: lists ``COMMANDS`` from the table, imports one only to run it."""
 
-    proposal_cmds.add_parsers(sub, common)
-    process_cmds.add_parsers(sub, common)
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, _, name = COMMANDS[cmd_name][0].partition(":")
+        found = getattr(importlib.import_module(module), name)
+        assert isinstance(found, click.Command)
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, line) for name, (_, line) in COMMANDS.items()])
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        # The table's lines, so completing a command's name imports none of them.
+        return [CompletionItem(name, help=line) for name, (_, line) in COMMANDS.items()
+                if name.startswith(incomplete)]
+
+
+@click.group("cabinet", cls=LazyGroup, context_settings=CONTEXT_SETTINGS,
+             epilog=examples("cabinet import examples/emenscr-2021.yaml",
+                             "cabinet obligations --at 2021-11-10 --agency MOI",
+                             "cabinet resolution show 2021-11-09 --full",
+                             "cabinet proposal status OPDC-1220-999 --json",
+                             'eval "$(_CABINET_COMPLETE=bash_source cabinet)"  '
+                             "# completion in bash"))
+@shared_options
+def cabinet() -> None:
+    """The register of cabinet resolutions and the proposals that lead to them."""
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command line; its exit code.
+
+    A command line the parser refuses (a missing or unknown option) exits
+    with 2 through ``SystemExit``, after the message naming the option.
+    """
+    from workers.runtime import tune_gc
+
     tune_gc()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    verbose = getattr(args, "verbose", False)
+    _structlog_without_rich()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        settings = Settings.from_env(data_dir=getattr(args, "data_dir", None))
-    except SettingsError as error:
-        print(f"cabinet: configuration: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    configure_logging("info" if verbose else os.environ.get("CABINET_LOG_LEVEL", "warning"),
-                      settings.log_format)
-    ctx = Context(settings=settings, json=getattr(args, "json", False))
-    try:
-        return int(args.handler(ctx, args))
-    except RegisterError as error:
-        return _bad_input(error)
-    except ValidationError as error:
-        return _bad_input(validation_problem(error))
-    except TemporalUnavailable as error:
-        # Includes a step left unconfirmed: the message says if the register has it.
-        print(f"cabinet: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    except RPCError as error:
-        print(f"cabinet: the Temporal server refused the request ({error.status.name}: "
-              f"{error.message})", file=sys.stderr)
-        return EXIT_FAILED
-    except BrokenPipeError:
-        # The reader (a pager, `head`) stopped reading; that is not a failure.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return EXIT_OK
-    except (PersistenceError, sqlite3.DatabaseError, OSError) as error:
-        if _not_a_register(error):
-            return _bad_input(RegisterError(
-                f"{settings.data_dir} holds a file that is not a register database ({error})",
-                field="--data-dir"))
-        print(f"cabinet: the register's store failed: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    except RecursionError:
-        return _bad_input(RegisterError("the input is nested too deeply to be read"))
+        result = cabinet.main(args, prog_name="cabinet", standalone_mode=False,
+                              obj=Session())
+    except click.ClickException as error:
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    except click.exceptions.Abort:
+        from cli.failures import interrupted
 
-    except KeyboardInterrupt:
-        print("cabinet: interrupted", file=sys.stderr)
-        return 130
-    except Exception as error:
-        structlog.get_logger(__name__).exception("command_failed", command=args.command)
-        print(f"cabinet: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return interrupted()
+    return int(result or 0)
+
+
+def _structlog_without_rich() -> None:
+    """Load structlog as it was before rich was installed for the tables.
+
+    structlog formats exceptions with rich whenever it can import it, and that
+    import (rich's traceback and pretty printer) costs more than a question to
+    the register takes to answer. Hidden while structlog loads, the logs keep
+    structlog's own exception format; rich itself stays importable after.
+    """
+    if "structlog" in sys.modules or "rich" in sys.modules:
+        return
+    sys.modules["rich"] = None  # type: ignore[assignment]
+    try:
+        import structlog  # noqa: F401
     finally:
-        ctx.close()
-
-
-def _not_a_register(error: BaseException) -> bool:
-    # SQLite says so when it opens a file that is no database, or a damaged one.
-    text = str(error)
-    return "file is not a database" in text or "database disk image is malformed" in text
-
-
-def _bad_input(error: RegisterError) -> int:
-    where = f"{error.field}: " if error.field else ""
-    print(f"cabinet: error: {where}{error.message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+        del sys.modules["rich"]
 
 
 def main() -> None:
-    code = run()
+    if "_CABINET_COMPLETE" in os.environ:
+        cabinet.main(prog_name="cabinet")  # click's completion answers and exits
+    try:
+        code = run()
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
     sys.stdout.flush()
     sys.stderr.flush()
     # Leave without interpreter teardown: the Temporal client's native threads

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import signal
 import threading
 
+import click
+
 from cli.context import Context
+from cli.options import command
+from cli.session import handler
 from workers.processes import run_projector, run_worker, serve
-
-
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("server", parents=[common],
-                       help="run the embedded system: Temporal dev server, worker, projector")
-    p.add_argument("--port", type=int, help="Temporal gRPC port (default 7233)")
-    p.add_argument("--ui-port", type=int, help="Temporal Web UI port (default 8233)")
-    p.set_defaults(handler=server)
-    p = sub.add_parser("worker", parents=[common], help="run a Temporal worker")
-    p.set_defaults(handler=worker)
-    p = sub.add_parser("projector", parents=[common], help="keep the register's views current")
-    p.set_defaults(handler=projector)
 
 
 def _until_signalled(main: object) -> int:
@@ -35,12 +25,17 @@ def _until_signalled(main: object) -> int:
     return 0
 
 
-def server(ctx: Context, args: argparse.Namespace) -> int:
+@command("server", "cabinet server", "cabinet server --port 7300 --ui-port 8300")
+@click.option("--port", type=int, metavar="PORT", help="Temporal gRPC port (default 7233)")
+@click.option("--ui-port", type=int, metavar="PORT", help="Temporal Web UI port (default 8233)")
+@handler
+def server_command(ctx: Context, port: int | None, ui_port: int | None) -> int:
+    """Run the embedded system: Temporal dev server, worker, projector (Ctrl-C stops it)."""
     settings = ctx.settings
-    if args.port or args.ui_port:
+    if port or ui_port:
         settings = settings.__class__(**{**settings.__dict__,
-                                         "temporal_port": args.port or settings.temporal_port,
-                                         "temporal_ui_port": args.ui_port
+                                         "temporal_port": port or settings.temporal_port,
+                                         "temporal_ui_port": ui_port
                                          or settings.temporal_ui_port})
 
     def announce(line: str) -> None:
@@ -51,11 +46,17 @@ def server(ctx: Context, args: argparse.Namespace) -> int:
     return code
 
 
-def worker(ctx: Context, args: argparse.Namespace) -> int:
+@command("worker", "cabinet worker", "CABINET_TEMPORAL_ADDRESS=temporal:7233 cabinet worker")
+@handler
+def worker_command(ctx: Context) -> int:
+    """Run a Temporal worker for the proposal workflow against a running server."""
     return _until_signalled(lambda stop: run_worker(ctx.settings, stop))
 
 
-def projector(ctx: Context, args: argparse.Namespace) -> int:
+@command("projector", "cabinet projector", "cabinet projector -v")
+@handler
+def projector_command(ctx: Context) -> int:
+    """Keep the register's views current as events are recorded (Ctrl-C stops it)."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

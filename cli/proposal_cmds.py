@@ -6,25 +6,31 @@ YAML or JSON ``--file`` holding the step's fields, or both (options win).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import click
 from pydantic import TypeAdapter
 
-from cli import proposal_queries
 from cli.context import Context
-from cli.inputs import load_structured, validated
+from cli.files import load_structured
+from cli.inputs import validated
+from cli.options import command, group
+from cli.proposal_queries import status_command
 from cli.render import emit_json
+from cli.session import handler
 from cli.step_options import OptionKind, OptionSpec, option_specs, step_payload, step_verbs
 from domain.errors import InvalidInput
 from domain.permissions import Actor, Role
 from domain.process.declaration import ProcessStep
 from domain.process.steps import Draft, Step
-from workers.temporal import connect
-from workflows.contracts import StepResult
-from workflows.desk import ProposalDesk
+
+if TYPE_CHECKING:
+    from workflows.contracts import StepResult
+    from workflows.desk import ProposalDesk
 
 STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step)
 
@@ -32,56 +38,43 @@ STEPS: dict[str, type[ProcessStep]] = step_verbs()
 """Each step a person takes, by its command word (``request-opinions``)."""
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("proposal", parents=[common], help="start and move a proposal")
-    psub = p.add_subparsers(dest="proposal_command", required=True, metavar="STEP")
-
-    start = psub.add_parser("start", parents=[common], help="draft a new proposal")
-    _actor_and_file(start)
-    _step_options(Draft, start)
-    start.add_argument("--reminder-days", type=int, default=3)
-    start.set_defaults(handler=start_proposal)
-
-    for verb, step_type in STEPS.items():
-        s = psub.add_parser(verb, parents=[common], help=_first_line(step_type.__doc__))
-        s.add_argument("proposal", metavar="ID", help="the proposal's workflow id")
-        _actor_and_file(s)
-        _step_options(step_type, s)
-        s.set_defaults(handler=take_step, verb=verb)
-
-    status = psub.add_parser("status", parents=[common], help="stage, next actor, deadlines")
-    status.add_argument("proposal", metavar="ID")
-    status.set_defaults(handler=proposal_queries.show_status)
-
-    b = sub.add_parser("proposals", parents=[common], help="the board of open proposals")
-    b.add_argument("--all", action="store_true", help="include closed proposals")
-    b.add_argument("--at", help="the day to judge overdue opinions on (today)")
-    b.set_defaults(handler=proposal_queries.show_board)
+@group("proposal", "cabinet proposal start --file draft.yaml --as OPDC:staff",
+       "cabinet proposal endorse OPDC-1220-999 --as PM:head --doc-number 'นร 1220/123' "
+       "--doc-date 2021-09-01",
+       "cabinet proposal status OPDC-1220-999")
+def proposal_group() -> None:
+    """Start and move a proposal: each step a command, taken as an agency's staff or head."""
 
 
-def _actor_and_file(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--as", dest="actor", required=True, metavar="AGENCY:ROLE",
-                   help="who acts, e.g. NESDC:staff or PM:head")
-    p.add_argument("--file", help="YAML or JSON with the step's fields")
+proposal_group.add_command(status_command)
 
 
-def _step_options(step_type: type[ProcessStep], p: argparse.ArgumentParser) -> None:
-    for spec in option_specs(step_type):
-        _add_option(p, spec)
+def _step_command(name: str, step_type: type[ProcessStep], body: Callable[..., int],
+                  example: str) -> click.Command:
+    """A step's command: ``--as``, ``--file`` and the options its model declares."""
+    made = command(name, example, parent=proposal_group,
+                   help=_first_line(step_type.__doc__))(handler(body))
+    made.params.extend([
+        click.Option(["--as", "actor"], required=True, metavar="AGENCY:ROLE",
+                     help="who acts, e.g. NESDC:staff or PM:head"),
+        click.Option(["--file"], metavar="FILE", help="YAML or JSON with the step's fields"),
+        *(_option(spec) for spec in option_specs(step_type))])
+    return made
 
 
-def _add_option(p: argparse.ArgumentParser, spec: OptionSpec) -> None:
-    options: dict[str, Any] = {"dest": spec.dest, "help": spec.help}
+def _option(spec: OptionSpec) -> click.Option:
+    """The click option of a step's field (``cli.step_options`` says which)."""
     if spec.kind is OptionKind.FLAG:
-        options.update(action="store_true", default=None)
-    elif spec.repeatable:
-        options["action"] = "append"
-    if spec.choices:
-        options["choices"] = list(spec.choices)
-    if spec.metavar:
-        options["metavar"] = spec.metavar
-    p.add_argument(spec.flag, **options)
+        return click.Option([spec.flag, spec.dest], is_flag=True, default=None, help=spec.help)
+    return click.Option([spec.flag, spec.dest], multiple=spec.repeatable, help=spec.help,
+                        type=click.Choice(spec.choices) if spec.choices else None,
+                        metavar=spec.metavar)
+
+
+def _typed(options: dict[str, Any]) -> dict[str, Any]:
+    # What was not typed is absent, as a file's fields are kept unless overridden.
+    return {name: value for name, value in options.items()
+            if value is not None and value is not False and value != ()}
 
 
 def _first_line(text: str | None) -> str | None:
@@ -96,31 +89,35 @@ def _actor(text: str) -> Actor:
     return actor
 
 
-def _payload(args: argparse.Namespace, step_type: type[ProcessStep],
+def _payload(options: dict[str, Any], step_type: type[ProcessStep],
              actor: Actor) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    if args.file:
-        loaded = load_structured(Path(args.file))
+    if options.get("file"):
+        loaded = load_structured(Path(options["file"]))
         if not isinstance(loaded, dict):
             raise InvalidInput("the file must hold the step's fields as a mapping", field="file")
         fields = loaded
-    return step_payload(step_type, vars(args), acting_agency=actor.agency, fields=fields,
+    return step_payload(step_type, _typed(options), acting_agency=actor.agency, fields=fields,
                         read_file=lambda name: load_structured(Path(name)))
 
 
 async def _desk(ctx: Context) -> ProposalDesk:
+    # Imported here: the workflow engine's client is for the steps alone.
+    from workers.temporal import connect
+    from workflows.desk import ProposalDesk
+
     client = await connect(ctx.settings)
     return ProposalDesk(client, ctx.system.register, ctx.settings.task_queue)
 
 
-def start_proposal(ctx: Context, args: argparse.Namespace) -> int:
-    actor = _actor(args.actor)
-    data = _payload(args, Draft, actor)
+def start_proposal(ctx: Context, reminder_days: int, **options: Any) -> int:
+    actor = _actor(options["actor"])
+    data = _payload(options, Draft, actor)
     data.setdefault("proposer", actor.agency)
     draft: Draft = validated(Draft, data)
 
     async def go() -> str:
-        return await (await _desk(ctx)).start(draft, actor, reminder_days=args.reminder_days)
+        return await (await _desk(ctx)).start(draft, actor, reminder_days=reminder_days)
 
     workflow_id = asyncio.run(go())
     if ctx.json:
@@ -130,17 +127,31 @@ def start_proposal(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def take_step(ctx: Context, args: argparse.Namespace) -> int:
-    actor = _actor(args.actor)
-    step = STEP_ADAPTER.validate_python(_payload(args, STEPS[args.verb], actor))
+def take_step(ctx: Context, verb: str, proposal: str, **options: Any) -> int:
+    actor = _actor(options["actor"])
+    step = STEP_ADAPTER.validate_python(_payload(options, STEPS[verb], actor))
 
     async def go() -> StepResult:
-        return await (await _desk(ctx)).act(args.proposal, step, actor)
+        return await (await _desk(ctx)).act(proposal, step, actor)
 
     result = asyncio.run(go())
     if ctx.json:
-        emit_json({"proposal": args.proposal, **result.model_dump(mode="json")})
+        emit_json({"proposal": proposal, **result.model_dump(mode="json")})
     else:
-        print(f"{args.proposal}: {args.verb} recorded; now {result.stage}; "
-              f"next: {result.next_to_act}")
+        print(f"{proposal}: {verb} recorded; now {result.stage}; next: {result.next_to_act}")
     return 0
+
+
+start_command = _step_command("start", Draft, start_proposal,
+                              "cabinet proposal start --file draft.yaml --as OPDC:staff")
+start_command.help = "Draft a new proposal."
+start_command.params.append(click.Option(
+    ["--reminder-days"], type=int, default=3, show_default=True, metavar="DAYS",
+    help="days before an opinion's deadline to remind the agency"))
+
+for _verb, _step_type in STEPS.items():
+    _made = _step_command(_verb, _step_type, functools.partial(take_step, verb=_verb),
+                          f"cabinet proposal {_verb} OPDC-1220-999 --as AGENCY:ROLE "
+                          "--file step.yaml")
+    _made.params.insert(0, click.Argument(["proposal"], metavar="ID",
+                                          help="the proposal's workflow id"))

@@ -6,26 +6,26 @@ an import recorded it, so these answer without the workflow engine.
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
+
+import click
 
 from cli.context import Context
 from cli.inputs import date_option
+from cli.options import argument, command, wide_option
 from cli.render import emit_answer, table
+from cli.session import handler
 from projections.queries import proposals
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-                common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("refusals", parents=[common], help="refused attempts, for auditors",
-                       description="Steps the engine refused: who tried what, when, and why. "
-                                   "A refused step changes nothing, so this is its only trace.")
-    p.add_argument("--proposal", metavar="ID", help="only this proposal's (its workflow id)")
-    p.set_defaults(handler=show_refusals)
-
-
-def show_status(ctx: Context, args: argparse.Namespace) -> int:
-    status = proposals.status(ctx.system, args.proposal)
+@command("status", "cabinet proposal status OPDC-1220-999",
+         "cabinet proposal status OPDC-1220-999 --json")
+@argument("proposal", "the proposal's workflow id", metavar="ID")
+@wide_option
+@handler
+def status_command(ctx: Context, proposal: str) -> int:
+    """Stage, next actor, opinions and deadlines, from the register."""
+    status = proposals.status(ctx.system, proposal)
     if ctx.json:
         return emit_answer(status)
     print(f"{status.workflow_id}: {status.title}")
@@ -43,9 +43,15 @@ def show_status(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def show_board(ctx: Context, args: argparse.Namespace) -> int:
-    today = date_option(args.at, "--at") if args.at else date.today()
-    answer = proposals.board(ctx.system, today, include_closed=args.all)
+@command("proposals", "cabinet proposals", "cabinet proposals --all --at 2021-11-01 --json")
+@click.option("--all", "include_closed", is_flag=True, help="include closed proposals")
+@click.option("--at", metavar="DATE", help="the day to judge overdue opinions on (today)")
+@wide_option
+@handler
+def board_command(ctx: Context, include_closed: bool, at: str | None) -> int:
+    """The board of open proposals: stage, who acts next, overdue opinions."""
+    today = date_option(at, "--at") if at else date.today()
+    answer = proposals.board(ctx.system, today, include_closed=include_closed)
     if ctx.json:
         return emit_answer(answer)
     table([(r.workflow_id, r.stage, r.next, ", ".join(r.overdue), r.title)
@@ -53,8 +59,17 @@ def show_board(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def show_refusals(ctx: Context, args: argparse.Namespace) -> int:
-    answer = proposals.refused(ctx.system, args.proposal)
+@command("refusals", "cabinet refusals", "cabinet refusals --proposal OPDC-1220-999 --json")
+@click.option("--proposal", metavar="ID", help="only this proposal's (its workflow id)")
+@wide_option
+@handler
+def refusals_command(ctx: Context, proposal: str | None) -> int:
+    """Refused attempts, for auditors.
+
+    Steps the engine refused: who tried what, when, and why. A refused step
+    changes nothing, so this is its only trace.
+    """
+    answer = proposals.refused(ctx.system, proposal)
     if ctx.json:
         return emit_answer(answer)
     table([(r.refused_at[:19], r.proposal, r.step, r.actor,

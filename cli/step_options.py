@@ -2,9 +2,9 @@
 
 Framework-neutral: ``option_specs`` says what to ask for (flag, type, help,
 whether it repeats), and ``step_payload`` turns what was typed into the
-step's fields. The argparse commands use it today; another front end (a
-typer CLI, a web form) can use the same specs. Nothing here lists the
-steps: they come from ``domain.process.steps.STAFF_STEPS``, and each
+step's fields. The click commands (``cli.proposal_cmds``) make each spec
+a ``click.Option``; another front end (a web form) can use the same specs.
+Nothing here lists the steps: they come from ``domain.process.steps.STAFF_STEPS``, and each
 option from a field of the step's model:
 
 - a text, date or code field is ``--field-name`` (or the model's ``short_names``);
@@ -64,8 +64,8 @@ DOCUMENT_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("--doc-date", "doc_date", OptionKind.TEXT, "the document's date (ISO or Thai)"),
     OptionSpec("--doc-kind", "doc_kind", OptionKind.TEXT,
                "letter, memo, circular, annotation, stamp, meeting"),
-    OptionSpec("--doc-title", "doc_title", OptionKind.TEXT),
-    OptionSpec("--doc-note", "doc_note", OptionKind.TEXT),
+    OptionSpec("--doc-title", "doc_title", OptionKind.TEXT, "the document's title"),
+    OptionSpec("--doc-note", "doc_note", OptionKind.TEXT, "a note on the document"),
     OptionSpec("--issuer", "issuer", OptionKind.TEXT,
                "the issuing agency (default: the acting agency)"),
 )
@@ -104,7 +104,8 @@ def option_specs(step_type: type[ProcessStep]) -> tuple[OptionSpec, ...]:
 def _field_spec(name: str, annotation: Any, description: str | None,
                 typed_name: str) -> OptionSpec:
     flag = "--" + typed_name.replace("_", "-")
-    help = _first_line(description)
+    # A field its model does not describe is named by what it holds.
+    help = _first_line(description) or f"the step's {name.replace('_', ' ')}"
     bare = _bare(annotation)
     if bare is bool:
         return OptionSpec(flag, name, OptionKind.FLAG, help)

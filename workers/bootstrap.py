@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError
 from eventsourcing.utils import Environment
 
@@ -77,6 +76,8 @@ def prepare_storage(settings: Settings) -> None:
     if settings.store == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return
+    import psycopg  # only for the PostgreSQL store: a SQLite register never loads it
+
     pg = settings.postgres
     with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
                          password=pg.password or None, autocommit=True,
@@ -149,6 +150,8 @@ def _attached(live: Path, scratch: str) -> Iterator[Cursor]:
 
 
 def _drop_schema(settings: Settings, schema: str) -> None:
+    import psycopg
+
     pg = settings.postgres
     with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
                          password=pg.password or None, autocommit=True) as conn:
