@@ -48,7 +48,8 @@ class RescheduleMeeting(ProcessStep):
         return state.model_copy(update={"meeting_date": self.meeting_date})
 
     def describe(self) -> str:
-        return f"to the meeting of {self.meeting_date.isoformat()}: {self.reason}"
+        return (f"to the meeting of {self.meeting_date.isoformat()}, by "
+                f"{self.document.describe()}: {self.reason}")
 
 
 class Unschedule(ProcessStep):
@@ -68,7 +69,7 @@ class Unschedule(ProcessStep):
         return state.model_copy(update={"stage": stage, "meeting_date": None})
 
     def describe(self) -> str:
-        return f"off the agenda: {self.reason}"
+        return f"off the agenda, by {self.document.describe()}: {self.reason}"
 
 
 class CorrectDocument(ProcessStep):
@@ -122,13 +123,13 @@ class CorrectDocument(ProcessStep):
         documents = tuple(fixed if d is on_record else d for d in state.documents)
         # Everywhere else the state holds the old document (an opinion's letter, a
         # request, the memo, the circular), it now holds the corrected one.
-        data = state.model_dump(exclude={"documents"})
-        return type(state).model_validate({**_replaced(data, old.model_dump(),
-                                                       new.model_dump()),
-                                           "documents": documents})
+        data = _replaced(state.model_dump(exclude={"documents"}), old.model_dump(),
+                         new.model_dump())
+        assert isinstance(data, dict)
+        return type(state).model_validate({**data, "documents": documents})
 
     def describe(self) -> str:
-        return f"step {self.step_version}: {self.corrected.describe()} ({self.reason})"
+        return f"step {self.step_version}'s document is {self.corrected.describe()}: {self.reason}"
 
 
 def _replaced(value: object, old: dict[str, object], new: dict[str, object]) -> object:

@@ -181,10 +181,10 @@ def test_only_the_agency_that_took_the_step_corrects_its_document(register):
         register.take_step(workflow_id, fix.model_copy(update={
             "step_version": schedule_version}), SOC, step_id="none")
     assert none.value.field == "step_version"
+    ahead = fix.corrected.model_copy(update={"date": date(2021, 12, 1)})
     with pytest.raises(InvalidInput) as future:
-        register.take_step(workflow_id, fix.model_copy(update={"corrected": fix.corrected.model_copy(
-            update={"date": date(2021, 12, 1)})}), Actor.parse("MOI:staff"), step_id="future",
-            today=date(2021, 11, 12))
+        register.take_step(workflow_id, fix.model_copy(update={"corrected": ahead}),
+                           Actor.parse("MOI:staff"), step_id="future", today=date(2021, 11, 12))
     assert future.value.field == "corrected.date"
 
 
