@@ -38,7 +38,9 @@ def status_command(ctx: Context, proposal: str) -> int:
                 o.letter or "") for o in status.opinions],
               ["agency", "status", "due", "overdue", "stance", "letter"])
     print("\nhistory:")
-    table([(h.at[:19], h.step, h.actor, h.note) for h in status.history],
+    table([(h.at[:19], h.step, h.actor,
+             h.note + (f" [corrected: {h.correction}]" if h.correction else ""))
+           for h in status.history],
           ["at (UTC)", "step", "actor", "note"])
     return 0
 

@@ -72,6 +72,7 @@ class Party(StrEnum):
     PROPOSER = "the proposer"
     SUPERVISOR = "the supervising Deputy PM"
     NAMED_AGENCY = "the agency the step names"
+    TAKER = "the agency that took the step"
     SECRETARIAT = "the Secretariat (SOC)"
     PRIME_MINISTER = "the Prime Minister (PM)"
     ANY_AGENCY = "any agency"
@@ -115,6 +116,14 @@ PERMITS: dict[str, Permit] = {
                          "put a deferred proposal back on the agenda"),
     "notify": Permit(Party.SECRETARIAT, DESK, "notify the resolution"),
     "withdraw": Permit(Party.PROPOSER, SIGNERS, "withdraw the proposal"),
+    # corrections: each rests on its own document and gives its reason
+    "reschedule_meeting": Permit(Party.SECRETARIAT, DESK,
+                                 "move the proposal to another meeting"),
+    "unschedule": Permit(Party.SECRETARIAT, DESK, "take the proposal off the agenda"),
+    # A step's document is its taker's letter: only that agency's desk may say what
+    # its letter really said, as only NESDC gives NESDC's opinion. The Secretariat
+    # corrects the documents of its own steps, not other agencies'.
+    "correct_document": Permit(Party.TAKER, DESK, "correct {agency}'s document on record"),
     # register verbs
     "declare_holiday": Permit(Party.SECRETARIAT, DESK, "declare a special holiday"),
     "revoke_holiday": Permit(Party.SECRETARIAT, DESK, "revoke a declared holiday"),

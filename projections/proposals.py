@@ -17,7 +17,7 @@ from domain.ids import proposal_id
 from domain.permissions import Actor
 from domain.process import rules as process
 from domain.process.proposal import EVENT_FOR, Proposal
-from domain.process.steps import Draft, Step
+from domain.process.steps import CorrectDocument, Draft, Step
 from projections.batch import Batch
 from projections.jsontypes import IsoDate, IsoMoment, Row
 from projections.model import ReadModel
@@ -41,7 +41,7 @@ TABLES = [
         PRIMARY KEY (proposal_id, agency))""",
     f"""CREATE TABLE IF NOT EXISTS {{p}}{STEPS_TAKEN} (
         proposal_id TEXT NOT NULL, version INTEGER NOT NULL, step TEXT NOT NULL,
-        actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT NOT NULL,
+        actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT NOT NULL, correction TEXT,
         PRIMARY KEY (proposal_id, version))""",
 ]
 
@@ -51,25 +51,21 @@ _STEP_TAKEN = (f"INSERT INTO {{p}}{STEPS_TAKEN} (proposal_id, version, step, act
 
 def step_note(step: Step) -> str:
     """A step in a few words for the history: its document, or whom and when it concerns."""
-    if isinstance(step, Draft):
-        return step.title
-    for name in ("letter", "document", "circular"):
-        document = getattr(step, name, None)
-        if document is not None:
-            return str(document.describe())
-    agency = getattr(step, "agency", None)
-    if agency is not None:
-        due = getattr(step, "due", None)
-        return f"{agency}, due {due}" if due else str(agency)
-    if hasattr(step, "meeting_date"):
-        return f"meeting of {step.meeting_date}"
-    return step.step
+    return step.title if isinstance(step, Draft) else step.describe()
 
 
 def _note_step(batch: Batch, event: EventData, step: Step) -> None:
     batch.insert(_STEP_TAKEN, (event["originator_id"], event["originator_version"], step.step,
                                str(Actor.model_validate(event["actor"])),
                                moment_of(event["timestamp"]), step_note(step)))
+    if isinstance(step, CorrectDocument):
+        # Beside the step first recorded, what its document really is (the latest
+        # correction); the first record stays in its note.
+        batch.execute(
+            f"UPDATE {{p}}{STEPS_TAKEN} SET correction = ? WHERE proposal_id = ? "
+            "AND version = ?",
+            (f"{step.corrected.describe()} (step {event['originator_version']}: "
+             f"{step.reason})", event["originator_id"], step.step_version))
 
 
 def _write_opinions(batch: Batch, proposal: str, state: process.ProposalState) -> None:
@@ -173,6 +169,9 @@ class StepRow(Row):
     actor: str
     at: IsoMoment
     note: str
+    """As first recorded."""
+    correction: str | None = None
+    """The step's document as a later step corrected it, and which step and why."""
 
 
 class ProposalRow(Row):
@@ -225,7 +224,7 @@ def proposal(cursor: Cursor, workflow_id: str) -> ProposalRow | None:
         f"SELECT agency, status, due, reminded, overdue, review, letter, stance "
         f"FROM {{p}}{OPINIONS} WHERE proposal_id = ? ORDER BY agency", (key,)).fetchall()
     steps = cursor.execute(
-        f"SELECT version, step, actor, at, note FROM {{p}}{STEPS_TAKEN} "
+        f"SELECT version, step, actor, at, note, correction FROM {{p}}{STEPS_TAKEN} "
         "WHERE proposal_id = ? ORDER BY version", (key,)).fetchall()
     return ProposalRow(**found, opinions=[_opinion(o) for o in opinions],
                        history=[StepRow.model_validate(s) for s in steps])

@@ -56,6 +56,9 @@ REGISTER_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200),
 """About a minute of retries: then a staff step fails (and can be sent again)."""
 ENGINE_RETRY_AFTER = timedelta(minutes=5)
 REMINDER_HOUR = 9
+DATED_DOCUMENTS = "dated-documents"
+"""The patch that brought the rules on dates (a document after the acting day or before the
+step it follows, a deadline already past): histories recorded before it replay without them."""
 
 
 def _start_of(day: date, hour: int = 0) -> datetime:
@@ -149,15 +152,17 @@ class ProposalWorkflow:
     def _today(self) -> date:
         return workflow.now().astimezone(BANGKOK).date()
 
-    def _check(self, step: Step, actor: Actor) -> None:
+    def _check(self, step: Step, actor: Actor, *, dates: bool = True) -> None:
         try:
-            process.check(self.state, step, actor, self._today())
+            process.check(self.state, step, actor, self._today(), dates=dates)
         except RegisterError as error:
             raise refusal(error) from None
 
     async def _take(self, step: Step, actor: Actor, *, step_id: str) -> StepResult:
-        # The state may have moved while this handler waited for the lock.
-        self._check(step, actor)
+        # The state may have moved while this handler waited for the lock. (Validators
+        # do not run on replay; this check does, so the rules on dates apply only to
+        # steps taken since they came in.)
+        self._check(step, actor, dates=workflow.patched(DATED_DOCUMENTS))
         recorded = await self._record(RegisterActivities.take_step, TakeStep(
             workflow_id=self.workflow_id, actor=actor, step=step, step_id=step_id,
             today=self._today()))

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    model_serializer,
+    model_validator,
+)
+from pydantic.functional_serializers import SerializerFunctionWrapHandler
 
 from domain.errors import InvalidInput, WrongStage
 from domain.paperwork.fields import Text, ThaiDate
@@ -26,6 +34,37 @@ class OpinionRequest(BaseModel):
     due: ThaiDate
 
 
+class _Requesting(ProcessStep):
+    """A request for opinions, each with a deadline: the two requests share their rules."""
+
+    letter: SourceDocument
+    requests: tuple[OpinionRequest, ...] = Field(min_length=1)
+    """The agencies asked and each one's deadline."""
+    allow_past_deadline: bool = False
+    """Accept a deadline already past on the acting day (entering an old request late)."""
+
+    @model_serializer(mode="wrap")
+    def _flag_only_when_set(self, handler: SerializerFunctionWrapHandler,
+                            info: SerializationInfo) -> dict[str, object]:
+        # Left out unless set, so a step written before the flag existed dumps (and
+        # an import file's step ids hash) exactly as it did.
+        data: dict[str, object] = handler(self)
+        if not self.allow_past_deadline:
+            data.pop("allow_past_deadline", None)
+        return data
+
+    def check_dates(self, state: ProposalState, today: date | None) -> None:
+        super().check_dates(state, today)
+        if today is None or self.allow_past_deadline:
+            return
+        for i, request in enumerate(self.requests):
+            if request.due < today:
+                raise InvalidInput(
+                    f"the deadline {request.due.isoformat()} has already passed (today is "
+                    f"{today.isoformat()}); set allow_past_deadline to enter it anyway",
+                    field=f"requests[{i}].due")
+
+
 def _check_requests(state: ProposalState, requests: tuple[OpinionRequest, ...],
                     letter: SourceDocument) -> None:
     seen: set[str] = set()
@@ -43,13 +82,10 @@ def _check_requests(state: ProposalState, requests: tuple[OpinionRequest, ...],
                 f"{letter.date.isoformat()}", field=f"{where}.due")
 
 
-class RequestOpinions(ProcessStep):
+class RequestOpinions(_Requesting):
     """The Secretariat asks agencies for opinions, each with a deadline."""
 
     step: Literal["request_opinions"] = "request_opinions"
-    letter: SourceDocument
-    requests: tuple[OpinionRequest, ...] = Field(min_length=1)
-    """The agencies asked and each one's deadline."""
 
     event_name: ClassVar[str] = "OpinionsRequested"
     stages: ClassVar[tuple[Stage, ...]] = OPEN
@@ -111,17 +147,17 @@ class GiveOpinion(ProcessStep):
         previous = slot.current
         record = OpinionRecord(letter=self.letter, stance=self.stance, remarks=self.remarks,
                                supersedes=previous.letter.number if previous else None)
+        # An opinion dated on or before its deadline was given in time, even if it
+        # reached the register after the engine had escalated it.
         return with_slot(state, slot.model_copy(update={
-            "status": SlotStatus.RECEIVED, "opinions": (*slot.opinions, record)}))
+            "status": SlotStatus.RECEIVED, "opinions": (*slot.opinions, record),
+            "overdue": slot.overdue and self.letter.date > slot.due}))
 
 
-class RequestReview(ProcessStep):
+class RequestReview(_Requesting):
     """The Secretariat asks chosen agencies to review their opinions after an amendment."""
 
     step: Literal["request_review"] = "request_review"
-    letter: SourceDocument
-    requests: tuple[OpinionRequest, ...] = Field(min_length=1)
-    """The agencies asked to review and each one's deadline."""
 
     event_name: ClassVar[str] = "ReviewRequested"
     stages: ClassVar[tuple[Stage, ...]] = (Stage.CONSULTING,)

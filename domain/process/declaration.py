@@ -15,7 +15,7 @@ the API's routes are derived from these declarations (``steps.STEP_TYPES``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict
 from domain import permissions
 from domain.errors import InvalidInput, WrongStage
 from domain.permissions import Actor, Party
-from domain.process.stages import OpinionSlot, SlotStatus, Stage
-from domain.values import Clause
+from domain.process.stages import DocumentOnRecord, OpinionSlot, SlotStatus, Stage
+from domain.values import Clause, SourceDocument
 
 if TYPE_CHECKING:
     from domain.process.state import ProposalState
@@ -48,6 +48,8 @@ class ProcessStep(BaseModel):
     """The usual kind of the document the step rests on, if the person does not say."""
     short_names: ClassVar[Mapping[str, str]] = {}
     """How a person types a field's name, where it is not the field's own (CLI, forms)."""
+    records_documents: ClassVar[bool] = True
+    """Its documents go on the proposal's record (a correction's does not: it amends one)."""
 
     @classmethod
     def name(cls) -> str:
@@ -77,11 +79,37 @@ class ProcessStep(BaseModel):
 
     # --- the rule ----------------------------------------------------------------------
 
-    def check(self, state: ProposalState, actor: Actor, today: date | None) -> None:
-        """Raise unless ``actor`` may take this step now: who, then when, then the rest."""
+    def check(self, state: ProposalState, actor: Actor, today: date | None, *,
+              dates: bool = True) -> None:
+        """Raise unless ``actor`` may take this step now: who, then when, then the rest.
+
+        ``dates=False`` leaves out the rules on dates (``check_dates``), for a
+        workflow replaying steps it accepted before those rules existed.
+        """
         permissions.check(self.step, actor, party_agency=self.party_agency(state))
         self.check_stage(state)
         self.check_more(state, today)
+        if dates:
+            self.check_dates(state, today)
+
+    def documents(self) -> Iterator[tuple[str, SourceDocument]]:
+        """The documents the step rests on, by field name."""
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SourceDocument):
+                yield name, value
+
+    def claims(self, state: ProposalState) -> Iterator[tuple[str, SourceDocument]]:
+        """The documents whose numbers the register claims for this step."""
+        return self.documents()
+
+    def check_dates(self, state: ProposalState, today: date | None) -> None:
+        """No document dated after the acting day, nor before the step it follows."""
+        followed = state.followed
+        for name, document in self.documents():
+            refuse_future(document, today, name)
+            if followed is not None:
+                refuse_earlier(document, followed, name)
 
     def party_agency(self, state: ProposalState) -> str | None:
         """The agency the permit's party stands for on this proposal."""
@@ -90,11 +118,17 @@ class ProcessStep(BaseModel):
             return state.proposer
         if party is Party.SUPERVISOR:
             return state.supervisor
+        if party is Party.TAKER:
+            return self.taken_by(state)
         if party is Party.NAMED_AGENCY:
             agency = getattr(self, "agency", None)
             assert isinstance(agency, str), f"{self.step} names no agency"
             return agency
         return None
+
+    def taken_by(self, state: ProposalState) -> str | None:
+        """For a step on another step's record: the agency that took that step."""
+        raise NotImplementedError(f"{type(self).__name__} refers to no recorded step")
 
     def check_stage(self, state: ProposalState) -> None:
         require_stage(state, self.stages, self.doing)
@@ -105,6 +139,19 @@ class ProcessStep(BaseModel):
     def evolve(self, state: ProposalState) -> ProposalState:
         """The state after this step; call ``check`` first."""
         raise NotImplementedError(f"{type(self).__name__} declares no evolve")
+
+    def taken(self, state: ProposalState) -> ProposalState:
+        """``evolve``, and the step's documents put on the proposal's record."""
+        after = self.evolve(state)
+        version = state.steps_taken + 1
+        party = self.party_agency(state) if self.records_documents else None
+        new = tuple(DocumentOnRecord(version=version, step=self.step, field=name, party=party,
+                                     document=document, follows=state.stage_set_by)
+                    for name, document in self.documents()) if self.records_documents else ()
+        moved = bool(new) and after.stage is not state.stage
+        return after.model_copy(update={
+            "steps_taken": version, "documents": after.documents + new,
+            "stage_set_by": version if moved else after.stage_set_by})
 
 
 # --- checks and changes several steps share ------------------------------------------
@@ -117,6 +164,20 @@ def require_stage(state: ProposalState, allowed: tuple[Stage, ...], doing: str) 
             f"allowed when {', '.join(s.value for s in allowed)}",
             field="stage",
         )
+
+
+def refuse_future(document: SourceDocument, today: date | None, field: str) -> None:
+    if today is not None and document.date > today:
+        raise InvalidInput(f"the document is dated {document.date.isoformat()}, after today "
+                           f"({today.isoformat()})", field=f"{field}.date")
+
+
+def refuse_earlier(document: SourceDocument, followed: DocumentOnRecord, field: str) -> None:
+    before = followed.current
+    if document.date < before.date:
+        raise InvalidInput(
+            f"the document is dated {document.date.isoformat()}, before the {followed.step} "
+            f"it follows ({before.describe()})", field=f"{field}.date")
 
 
 def pending_slot(state: ProposalState, agency: str, doing: str) -> OpinionSlot:

@@ -32,14 +32,19 @@ __all__ = [
 ]
 
 
-def check_draft(step: Draft, actor: Actor) -> None:
-    """Raise if ``actor`` may not draft this proposal."""
-    step.check_draft(actor)
+def check_draft(step: Draft, actor: Actor, today: date | None = None) -> None:
+    """Raise if ``actor`` may not draft this proposal (or its memo is dated after ``today``)."""
+    step.check_draft(actor, today)
 
 
-def check(state: ProposalState, step: Step, actor: Actor, today: date | None = None) -> None:
-    """Raise if ``actor`` may not take ``step`` now; return quietly if they may."""
-    step.check(state, actor, today)
+def check(state: ProposalState, step: Step, actor: Actor, today: date | None = None, *,
+          dates: bool = True) -> None:
+    """Raise if ``actor`` may not take ``step`` now; return quietly if they may.
+
+    ``dates=False`` leaves out the rules on documents' dates and deadlines (see
+    ``ProcessStep.check``).
+    """
+    step.check(state, actor, today, dates=dates)
 
 
 def start(step: Draft) -> ProposalState:
@@ -47,8 +52,8 @@ def start(step: Draft) -> ProposalState:
 
 
 def evolve(state: ProposalState, step: Step) -> ProposalState:
-    """The state after ``step``; call ``check`` first."""
-    return step.evolve(state)
+    """The state after ``step``, its documents on the record; call ``check`` first."""
+    return step.taken(state)
 
 
 def resolution_clauses(state: ProposalState, step: Decide) -> tuple[Clause, ...]:

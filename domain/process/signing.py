@@ -11,7 +11,12 @@ from domain import permissions
 from domain.errors import WrongStage
 from domain.paperwork.fields import Line, Text
 from domain.permissions import Actor
-from domain.process.declaration import ProcessStep, check_unique_numbers, require_stage
+from domain.process.declaration import (
+    ProcessStep,
+    check_unique_numbers,
+    refuse_future,
+    require_stage,
+)
 from domain.process.stages import BEFORE_DECISION, OPEN, Stage, merge_items
 from domain.values import AgencyCode, Clause, SourceDocument
 
@@ -36,12 +41,14 @@ class Draft(ProcessStep):
     doing: ClassVar[str] = "draft"
     document_kind: ClassVar[str] = "memo"
 
-    def check_draft(self, actor: Actor) -> None:
+    def check_draft(self, actor: Actor, today: date | None = None) -> None:
         """A draft starts a proposal, so it has no state to be checked against."""
         permissions.check(self.step, actor, party_agency=self.proposer)
         check_unique_numbers(self.items, "items")
+        refuse_future(self.memo, today, "memo")
 
-    def check(self, state: ProposalState, actor: Actor, today: date | None) -> None:
+    def check(self, state: ProposalState, actor: Actor, today: date | None, *,
+              dates: bool = True) -> None:
         raise WrongStage("the proposal is already drafted", field="step")
 
 

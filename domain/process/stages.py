@@ -92,3 +92,38 @@ def merge_items(items: tuple[Clause, ...], changes: tuple[Clause, ...]) -> tuple
     by_number = {c.number: c for c in items}
     by_number.update({c.number: c for c in changes})
     return tuple(sorted(by_number.values(), key=lambda c: clause_sort_key(c.number)))
+
+
+class DocumentCorrection(BaseModel):
+    """A later step's correction of a recorded document: what it should have said, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: int
+    """The proposal's version (its event) that recorded the correction."""
+    document: SourceDocument
+    reason: str
+
+
+class DocumentOnRecord(BaseModel):
+    """A document a recorded step rests on, as recorded, with any corrections made since."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: int
+    """The proposal's version (its event) that recorded the step; ``history`` shows it."""
+    step: str
+    field: str
+    """The step's field holding the document (``letter``, ``memo``, ``circular``)."""
+    party: str | None
+    """The agency that took the step (the permit's party on this proposal)."""
+    document: SourceDocument
+    """As first recorded; never changed."""
+    follows: int | None = None
+    """The version of the step this one followed (its document must not be dated earlier)."""
+    corrections: tuple[DocumentCorrection, ...] = ()
+
+    @property
+    def current(self) -> SourceDocument:
+        """The document as last corrected (or as recorded, if never corrected)."""
+        return self.corrections[-1].document if self.corrections else self.document

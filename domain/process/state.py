@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from domain.process.signing import Amend, Draft
-from domain.process.stages import OpinionSlot, SlotStatus, Stage
+from domain.process.stages import DocumentOnRecord, OpinionSlot, SlotStatus, Stage
 from domain.values import Clause, SourceDocument
 
 
@@ -27,11 +27,29 @@ class ProposalState(BaseModel):
     meeting_date: date | None = None
     outcome: str | None = None
     circular: SourceDocument | None = None
+    steps_taken: int = 1
+    """How many steps are recorded: the proposal's version after the latest one."""
+    documents: tuple[DocumentOnRecord, ...] = ()
+    """Every document a step rested on, by the version that recorded it."""
+    stage_set_by: int | None = None
+    """The version of the latest step with a document that moved the stage: the step a
+    new document follows, and must not be dated before."""
 
     @classmethod
     def start(cls, draft: Draft) -> ProposalState:
+        memo = DocumentOnRecord(version=1, step=draft.step, field="memo", party=draft.proposer,
+                                document=draft.memo)
         return cls(proposer=draft.proposer, supervisor=draft.supervisor, title=draft.title,
-                   memo=draft.memo, items=draft.items)
+                   memo=draft.memo, items=draft.items, documents=(memo,), stage_set_by=1)
+
+    def document_at(self, version: int) -> DocumentOnRecord | None:
+        """The document the step recorded as ``version`` rests on, if it rests on one."""
+        return next((d for d in self.documents if d.version == version), None)
+
+    @property
+    def followed(self) -> DocumentOnRecord | None:
+        """The document of the step that moved the proposal into its current stage."""
+        return self.document_at(self.stage_set_by) if self.stage_set_by else None
 
     def slot(self, agency: str) -> OpinionSlot | None:
         return next((s for s in self.slots if s.agency == agency), None)

@@ -1,6 +1,7 @@
 """Every step of a proposal's path to the cabinet, in one union.
 
-The steps are declared in ``signing``, ``consultation`` and ``meeting`` (see
+The steps are declared in ``signing``, ``consultation``, ``meeting`` and
+``corrections`` (see
 ``declaration`` for what a declaration holds). Adding a step is writing its
 model there, giving it a row in ``domain.permissions.PERMITS``, and naming
 it in ``Step`` below; everything else is derived from ``STEP_TYPES``.
@@ -22,6 +23,7 @@ from domain.process.consultation import (
     RequestOpinions,
     RequestReview,
 )
+from domain.process.corrections import CorrectDocument, RescheduleMeeting, Unschedule
 from domain.process.declaration import ProcessStep
 from domain.process.meeting import Decide, Notify, Reschedule, Schedule
 from domain.process.signing import Amend, Approve, Draft, Endorse, Submit, Withdraw
@@ -44,7 +46,10 @@ Step = Annotated[
     | Decide
     | Reschedule
     | Notify
-    | Withdraw,
+    | Withdraw
+    | RescheduleMeeting
+    | Unschedule
+    | CorrectDocument,
     Field(discriminator="step"),
 ]
 
@@ -61,8 +66,10 @@ STAFF_STEPS: dict[str, type[ProcessStep]] = {
 """The steps people take (the workflow's updates, the CLI's verbs, the API's routes)."""
 
 __all__ = [
-    "STAFF_STEPS", "STEP_TYPES", "TAKEN_STEPS", "Amend", "Approve", "Decide", "Draft",
+    "STAFF_STEPS", "STEP_TYPES", "TAKEN_STEPS", "Amend", "Approve", "CorrectDocument",
+    "Decide", "Draft",
     "Endorse", "EscalateOverdue", "ExtendDeadline", "GiveOpinion", "Notify", "OpinionRequest",
     "Outcome", "ProceedWithout", "ProcessStep", "RemindOpinion", "RequestOpinions",
-    "RequestReview", "Reschedule", "Schedule", "Stance", "Step", "Submit", "Withdraw",
+    "RequestReview", "Reschedule", "RescheduleMeeting", "Schedule", "Stance", "Step",
+    "Submit", "Unschedule", "Withdraw",
 ]

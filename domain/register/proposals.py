@@ -8,7 +8,6 @@ and an approval or notice records its resolution (``decisions``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 from domain.errors import ProposalNotFound, RegisterError
@@ -20,7 +19,6 @@ from domain.register.agency_check import check_agencies
 from domain.register.decisions import record_what_the_step_decides
 from domain.register.recording import claim
 from domain.register.unit_of_work import UnitOfWork, join, located
-from domain.values import SourceDocument
 
 
 def draft(uow: UnitOfWork, workflow_id: str, step: Draft, actor: Actor, step_id: str,
@@ -51,7 +49,7 @@ def take_step(uow: UnitOfWork, workflow_id: str, step: Step, actor: Actor, step_
     try:
         check_agencies(step, uow.known_agencies())
         check_agencies(actor, uow.known_agencies(), "actor")
-        for name, document in _documents_of(step):
+        for name, document in step.claims(proposal.state):
             claim(uow, document, name)
         before = proposal.state
         proposal.take(step, actor, step_id=step_id, at=uow.at, today=today)
@@ -60,9 +58,3 @@ def take_step(uow: UnitOfWork, workflow_id: str, step: Step, actor: Actor, step_
         raise located(error, where) from None
     return True
 
-
-def _documents_of(step: Step) -> Iterator[tuple[str, SourceDocument]]:
-    for name in type(step).model_fields:
-        value = getattr(step, name)
-        if isinstance(value, SourceDocument):
-            yield name, value

@@ -38,7 +38,9 @@ def table_allows(step: str, actor: Actor, scene: Scene) -> bool:
     permit = PERMITS[step]
     agency = FIXED_AGENCY.get(permit.party) or {
         Party.PROPOSER: scene.state.proposer, Party.SUPERVISOR: scene.state.supervisor,
-        Party.NAMED_AGENCY: getattr(scene.step, "agency", None)}[permit.party]
+        Party.NAMED_AGENCY: getattr(scene.step, "agency", None),
+        Party.TAKER: scene.step.taken_by(scene.state) if permit.party is Party.TAKER
+        else None}[permit.party]
     return actor.agency == agency and actor.role in permit.roles
 
 

@@ -87,7 +87,8 @@ def test_each_step_is_recorded_by_the_event_it_declares_under_its_pinned_topic()
     assert {t.event_name for t in TAKEN_STEPS.values()} == {
         "Endorsed", "ApprovedForSubmission", "Submitted", "OpinionsRequested", "OpinionGiven",
         "Amended", "ReviewRequested", "DeadlineExtended", "WentOnWithout", "ReminderIssued",
-        "OverdueEscalated", "Scheduled", "Decided", "Rescheduled", "Notified", "Withdrawn"}
+        "OverdueEscalated", "Scheduled", "Decided", "Rescheduled", "Notified", "Withdrawn",
+        "MeetingRescheduled", "Unscheduled", "DocumentCorrected"}
     for step_type in TAKEN_STEPS.values():
         event = EVENT_FOR[step_type]
         assert getattr(Proposal, step_type.event_name) is event

@@ -2,7 +2,8 @@
 
 Built from the reference case without a store: the state before each of the
 case's steps, plus the steps the case never takes (extend, go on without,
-remind, escalate, reschedule, withdraw), each placed where it is allowed.
+remind, escalate, reschedule, withdraw, and the corrections), each placed
+where it is allowed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import timedelta
 from domain.permissions import Actor
 from domain.process import rules as process
 from domain.process.steps import (
+    CorrectDocument,
     Decide,
     Draft,
     EscalateOverdue,
@@ -21,7 +23,9 @@ from domain.process.steps import (
     ProceedWithout,
     RemindOpinion,
     Reschedule,
+    RescheduleMeeting,
     Step,
+    Unschedule,
     Withdraw,
 )
 from domain.register.records import ImportFile
@@ -53,7 +57,29 @@ def scenes(case: ImportFile) -> dict[str, Scene]:
             scheduled = state
     assert consulting is not None and scheduled is not None
     found.update(_steps_the_case_never_takes(found["draft"].state, consulting, scheduled))
+    found.update(_corrections(scheduled, state))
     return found
+
+
+def _corrections(scheduled: process.ProposalState,
+                 closed: process.ProposalState) -> dict[str, Scene]:
+    """Moving the meeting, taking it off the agenda; correcting NESDC's first opinion letter."""
+    secretariat = Actor.parse("SOC:staff")
+    assert scheduled.meeting_date is not None
+    memo = SourceDocument(kind="memo", number="นร 0505/9", date=scheduled.meeting_date,
+                          issuer="SOC")
+    nesdc = next(d for d in closed.documents if d.party == "NESDC")
+    fixed = nesdc.document.model_copy(update={"number": "นร 1112/6091"})
+    return {
+        "reschedule_meeting": Scene(scheduled, RescheduleMeeting(
+            meeting_date=scheduled.meeting_date + timedelta(days=7), document=memo,
+            reason="typed the wrong week"), secretariat),
+        "unschedule": Scene(scheduled, Unschedule(document=memo, reason="not ready"),
+                            secretariat),
+        "correct_document": Scene(closed, CorrectDocument(
+            step_version=nesdc.version, corrected=fixed, reason="a typing slip"),
+            Actor.parse("NESDC:staff")),
+    }
 
 
 def _steps_the_case_never_takes(drafted: process.ProposalState,

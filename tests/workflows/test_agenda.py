@@ -93,6 +93,7 @@ async def test_a_deferred_decision_waits_for_the_next_meeting(office):
     await office.advance_to(bangkok(next_meeting, 10))
     decided = await office.act(workflow_id, approve_at_next_meeting, SOC)
     assert decided.stage == "decided"
+    await office.advance_to(bangkok(next_meeting + 2 * DAY, 10))  # the circular's own day
     await office.act(workflow_id, Notify(
         circular=letter("SOC", "นร 0505/ว 1", next_meeting + 2 * DAY, DocumentKind.CIRCULAR),
         recipients=("all ministries",)), SOC)
