@@ -10,10 +10,10 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializationInfo,
+    SerializerFunctionWrapHandler,
     model_serializer,
     model_validator,
 )
-from pydantic.functional_serializers import SerializerFunctionWrapHandler
 
 from domain.errors import InvalidInput, WrongStage
 from domain.paperwork.fields import Text, ThaiDate

@@ -31,7 +31,7 @@ from domain.process.steps import (
 )
 from domain.register.application import Register
 from domain.register.records import ImportFile, ProposalRecord
-from domain.values import SourceDocument
+from domain.values import DocumentKind, SourceDocument
 from tests.support.in_memory import in_memory_register
 
 CASE = ImportFile.model_validate(yaml.safe_load(
@@ -64,7 +64,7 @@ def walk(register: Register, until: int | None = None) -> str:
 
 
 def soc_memo(number: str, day: date) -> SourceDocument:
-    return SourceDocument(kind="memo", number=number, date=day, issuer="SOC")
+    return SourceDocument(kind=DocumentKind.MEMO, number=number, date=day, issuer="SOC")
 
 
 def state_of(register: Register, workflow_id: str) -> process.ProposalState:

@@ -66,7 +66,7 @@ def _corrections(scheduled: process.ProposalState,
     """Moving the meeting, taking it off the agenda; correcting NESDC's first opinion letter."""
     secretariat = Actor.parse("SOC:staff")
     assert scheduled.meeting_date is not None
-    memo = SourceDocument(kind="memo", number="นร 0505/9", date=scheduled.meeting_date,
+    memo = SourceDocument(kind=DocumentKind.MEMO, number="นร 0505/9", date=scheduled.meeting_date,
                           issuer="SOC")
     nesdc = next(d for d in closed.documents if d.party == "NESDC")
     fixed = nesdc.document.model_copy(update={"number": "นร 1112/6091"})
