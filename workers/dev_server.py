@@ -165,6 +165,9 @@ class DevServer:
 
     def _check_port_free(self) -> None:
         with socket.socket() as probe:
+            # As the dev server itself binds: connections of a killed server linger in
+            # TIME_WAIT for a minute, and they must not count as "in use".
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", self.port))
             except OSError as error:

@@ -2,7 +2,10 @@
 
 Thin and synchronous (run in the worker's thread pool): one register command,
 one ``save()``. The step id makes a retry, or a re-run after a worker died
-between the save and its reply, a no-op.
+between the save and its reply, a no-op. ``recorded_steps`` only reads: the
+register's account of a proposal, which a workflow adopts when the register
+is ahead of it (a crash of the whole server lost a step Temporal had not yet
+kept; see ``workflows.reconcile``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 from domain.errors import RegisterError
 from domain.ids import proposal_id, resolution_id
 from domain.register.application import Register
-from workflows.contracts import RecordDraft, TakeStep
+from workflows.contracts import ReadRecorded, RecordDraft, RecordedStep, RecordedSteps, TakeStep
 
 log = structlog.get_logger(__name__)
 
@@ -63,6 +66,13 @@ class RegisterActivities:
                     resolution_id(state.meeting_date, state.title)))
         bound.info("step_recorded" if recorded else "step_already_recorded")
         return recorded
+
+    @activity.defn
+    def recorded_steps(self, request: ReadRecorded) -> RecordedSteps:
+        """The proposal's steps as the register holds them, for a workflow to catch up."""
+        events = self.register.history(proposal_id(request.workflow_id))
+        return RecordedSteps(workflow_id=request.workflow_id, steps=tuple(
+            RecordedStep(step_id=e.step_id, actor=e.actor, step=e.step) for e in events))
 
 
 def refusal(error: RegisterError) -> ApplicationError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from domain.permissions import Actor
 from domain.process.declaration import ProcessStep
@@ -35,6 +35,9 @@ class StepRequest(_Model):
 
     actor: Actor
     step: Step
+    key: str | None = Field(default=None, min_length=1, max_length=200)
+    """The step's idempotency key, and its step id in the register: a retry sends the same
+    key, and the step is taken once. None: the update's id (as before keys)."""
 
 
 UPDATE_FOR_STEP: dict[str, tuple[str, type[StepRequest]]] = {
@@ -114,3 +117,31 @@ class TakeStep(_Model):
     step: Step
     step_id: str
     today: date | None = None
+
+
+class ReadRecorded(_Model):
+    workflow_id: str
+
+
+class RecordedStep(_Model):
+    """One step as the register recorded it, under the id it was sent with."""
+
+    step_id: str
+    actor: Actor
+    step: Step
+
+
+class RecordedSteps(_Model):
+    """A proposal's steps in the register, the draft first, in the order recorded."""
+
+    workflow_id: str
+    steps: tuple[RecordedStep, ...]
+
+
+class Reconciled(_Model):
+    """What the workflow took over from the register (nothing if they agreed)."""
+
+    stage: str
+    next_to_act: str
+    adopted: tuple[str, ...]
+    """The step ids the register held and the workflow did not."""

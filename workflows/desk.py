@@ -1,17 +1,27 @@
 """The staff side of the workflow: start a proposal, take a step, ask its status.
 
-A step the workflow's validator refuses leaves no trace in Temporal's
-history, so the desk records every refused attempt in the register's
-refusal log (keyed by the update id, so the activity's own record of a
-refusal and this one are the same entry).
+Every step is sent with a key derived from the command (``step_key``) unless
+the caller gives one: the step's id in the register, so that the same
+command sent again, after any failure, is taken once. A step the workflow's
+validator refuses leaves no trace in Temporal's history, so the desk records
+every refused attempt in the register's refusal log (keyed by the step's
+key, so the activity's own record of a refusal and this one are the same
+entry, and a refused command repeated is one entry).
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from typing import Any
 
 import structlog
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -66,30 +76,72 @@ class ProposalDesk:
         bound.info("proposal_started", actor=str(actor))
         return workflow_id
 
-    async def act(self, workflow_id: str, step: Step, actor: Actor) -> StepResult:
-        attempt = str(uuid.uuid4())
+    async def act(self, workflow_id: str, step: Step, actor: Actor, *,
+                  key: str | None = None) -> StepResult:
+        """Take ``step`` as ``actor``; the same command sent again takes it once.
+
+        ``key`` is the step's idempotency key (its step id in the register);
+        by default it is derived from the command (``step_key``), so a retry
+        of the same command after any failure repeats it. If the workflow
+        refuses while the register holds steps the workflow lacks (a crash
+        of the whole server lost them from Temporal), the workflow adopts the
+        register's steps and the step is sent once more.
+        """
+        key = key or step_key(workflow_id, step, actor)
         handle = self.client.get_workflow_handle(workflow_id)
         bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)),
-                         step=step.step, actor=str(actor), update_id=attempt)
+                         step=step.step, actor=str(actor), key=key)
+        try:
+            return await self._send(handle, step, actor, key, bound)
+        except WorkflowUpdateFailedError as failure:
+            refused = failure
+        if await self._follow_register(handle, bound):
+            try:
+                return await self._send(handle, step, actor, key, bound)
+            except WorkflowUpdateFailedError as failure:
+                refused = failure
+        error = _as_register_error(refused.cause)
+        self._refused(workflow_id, key, step.step, actor, error, step.model_dump_json())
+        raise error from None
+
+    async def _send(self, handle: WorkflowHandle[Any, Any], step: Step, actor: Actor, key: str,
+                    bound: structlog.typing.FilteringBoundLogger) -> StepResult:
+        # A fresh update id per send: Temporal answers a reused id with the first
+        # outcome, even a failure that a retry is meant to get past.
+        update_id = f"{key}/{uuid.uuid4().hex[:12]}"
+        bound = bound.bind(update_id=update_id)
         bound.info("step_sent")
         try:
             result: StepResult = await handle.execute_update(
-                step.step, StepRequest(actor=actor, step=step), id=attempt,
+                step.step, StepRequest(actor=actor, step=step, key=key), id=update_id,
                 result_type=StepResult)
         except TemporalUnavailable as failure:
             # Temporal cannot say whether the step was taken; the register can.
             bound.info("step_unanswered", reason=str(failure))
-            raise step_unconfirmed(self.register, workflow_id, step.step, attempt,
+            raise step_unconfirmed(self.register, handle.id, step.step, key,
                                    failure) from None
-        except WorkflowUpdateFailedError as failure:
-            error = _as_register_error(failure.cause)
-            self._refused(workflow_id, attempt, step.step, actor, error,
-                          step.model_dump_json())
-            raise error from None
         except RPCError as failure:
-            raise _missing(workflow_id, failure) from None
-        bound.info("step_taken", stage=result.stage)
+            raise _missing(handle.id, failure) from None
+        bound.info("step_taken", stage=result.stage, recorded=result.recorded)
         return result
+
+    async def _follow_register(self, handle: WorkflowHandle[Any, Any],
+                               bound: structlog.typing.FilteringBoundLogger) -> bool:
+        """Have the workflow adopt the register's steps if it lacks some; True if it did."""
+        try:
+            recorded = self.register.proposal(handle.id).step_ids
+            taken = set(await handle.query(ProposalWorkflow.taken_step_ids))
+            if recorded <= taken:
+                return False
+            reconciled = await handle.execute_update(
+                ProposalWorkflow.reconcile, id=f"reconcile/{uuid.uuid4().hex[:12]}")
+        except (errors.ProposalNotFound, WorkflowQueryFailedError, WorkflowUpdateFailedError,
+                RPCError, TemporalUnavailable) as failure:
+            bound.warning("register_not_compared", reason=str(failure))
+            return False
+        bound.warning("workflow_followed_register", adopted=list(reconciled.adopted),
+                      stage=reconciled.stage)
+        return bool(reconciled.adopted)
 
     async def status(self, workflow_id: str) -> ProposalStatus:
         handle = self.client.get_workflow_handle(workflow_id)
@@ -110,6 +162,17 @@ class ProposalDesk:
         self.register.refuse_attempt(workflow_id, attempt_id=attempt, step=step,
                                      actor=str(actor), reason=error.message, field=error.field,
                                      payload=payload)
+
+
+def step_key(workflow_id: str, step: Step, actor: Actor) -> str:
+    """The key of a command: the same proposal, actor and step payload give the same key.
+
+    So a retry of a command is the same step, and the register and the
+    workflow take it once. Two identical commands are one step: a step meant
+    to be taken again with the same content needs its own ``key``.
+    """
+    command = "\n".join((workflow_id, str(actor), step.model_dump_json()))
+    return f"{step.step}-{hashlib.sha256(command.encode()).hexdigest()[:24]}"
 
 
 def _as_register_error(cause: BaseException | None) -> errors.RegisterError:

@@ -5,9 +5,12 @@ handler takes them all. Its validator applies the process
 rules (``domain.process``) to the current state, so a wrong actor, a wrong
 stage or a malformed payload is refused before anything happens. An
 accepted step is recorded in the register by a local activity (the step id
-is the update id, so a re-run records it once), and only then does the
-workflow's state move. Durable timers remind agencies of opinion deadlines,
-escalate overdue ones to the Secretariat, and wait out a deferral.
+is the request's key, else the update id, so a re-run or a retry records it
+once), and only then does the workflow's state move. When the register turns
+out to be ahead (a crash lost a step Temporal had not kept), the workflow
+adopts the register's steps (``workflows.reconcile``). Durable timers remind
+agencies of opinion deadlines, escalate overdue ones to the Secretariat, and
+wait out a deferral.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
         TakeStep,
         request_model,
     )
+    from workflows.reconcile import FollowsTheRegister
 
 REGISTER_TIMEOUT = timedelta(seconds=30)
 REGISTER_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200),
@@ -66,7 +70,7 @@ def _start_of(day: date, hour: int = 0) -> datetime:
 
 
 @workflow.defn
-class ProposalWorkflow:
+class ProposalWorkflow(FollowsTheRegister):
     @workflow.init
     def __init__(self, start: StartProposal) -> None:
         self.workflow_id = start.workflow_id
@@ -76,6 +80,11 @@ class ProposalWorkflow:
         self.lock = asyncio.Lock()
         self.changes = 0
         self.drafted = False
+        self.applied: dict[str, Step] = {}
+        """Every step this workflow has taken, by its step id (its key in the register)."""
+
+    register_timeout = REGISTER_TIMEOUT
+    register_retry = REGISTER_RETRY
 
     # --- the run: draft, then timers until closed ---------------------------------------
 
@@ -86,6 +95,7 @@ class ProposalWorkflow:
                 workflow_id=self.workflow_id, actor=start.actor, draft=start.draft,
                 step_id="draft"))
             self._note("draft", start.actor, start.draft.title)
+            self.applied["draft"] = start.draft
             self.drafted = True
         while self.state.stage is not process.Stage.CLOSED:
             await self._wait_for_change_or_timer()
@@ -159,6 +169,8 @@ class ProposalWorkflow:
             raise refusal(error) from None
 
     async def _take(self, step: Step, actor: Actor, *, step_id: str) -> StepResult:
+        if step_id in self.applied:  # a retry of a step taken while this one waited
+            return self._result(recorded=False)
         # The state may have moved while this handler waited for the lock. (Validators
         # do not run on replay; this check does, so the rules on dates apply only to
         # steps taken since they came in.)
@@ -166,9 +178,15 @@ class ProposalWorkflow:
         recorded = await self._record(RegisterActivities.take_step, TakeStep(
             workflow_id=self.workflow_id, actor=actor, step=step, step_id=step_id,
             today=self._today()))
+        if not recorded and await self._adopt_register_if_patched():
+            return self._result(recorded=False)
         self.state = process.evolve(self.state, step)
         self.changes += 1
+        self.applied[step_id] = step
         self._note(step.step, actor, step.describe())
+        return self._result(recorded)
+
+    def _result(self, recorded: bool) -> StepResult:
         return StepResult(stage=self.state.stage.value,
                           next_to_act=process.next_to_act(self.state), recorded=recorded)
 
@@ -184,11 +202,11 @@ class ProposalWorkflow:
                                        non_retryable=True) from None
             raise
 
-    async def _staff_step(self, step: Step, actor: Actor) -> StepResult:
+    async def _staff_step(self, step: Step, actor: Actor, step_id: str) -> StepResult:
         # An update can arrive with the start, before the draft is in the register.
         await workflow.wait_condition(lambda: self.drafted)
         async with self.lock:
-            return await self._take(step, actor, step_id=_update_id())
+            return await self._take(step, actor, step_id=step_id)
 
     def _note(self, step: str, actor: Actor, note: str) -> None:
         self.history.append(HistoryEntry(step=step, actor=str(actor), at=workflow.now(),
@@ -200,11 +218,15 @@ class ProposalWorkflow:
     async def take_step(self, name: str, args: Sequence[RawValue]) -> StepResult:
         """Every staff step is an update named as the step ("endorse", "opinion", …)."""
         request = _step_request(name, args)
-        return await self._staff_step(request.step, request.actor)
+        return await self._staff_step(request.step, request.actor,
+                                      request.key or _update_id())
 
     @take_step.validator
     def _step_allowed(self, name: str, args: Sequence[RawValue]) -> None:
         request = _step_request(name, args)
+        if request.key is not None and request.key in self.applied:
+            self._check_retry(request.key, request.step)  # taken already: the retry succeeds
+            return
         self._check(request.step, request.actor)
 
     # --- queries -------------------------------------------------------------------------
