@@ -131,14 +131,27 @@ def take_step(ctx: Context, verb: str, proposal: str, **options: Any) -> int:
     actor = _actor(options["actor"])
     step = STEP_ADAPTER.validate_python(_payload(options, STEPS[verb], actor))
 
-    async def go() -> StepResult:
-        return await (await _desk(ctx)).act(proposal, step, actor)
+    from cli.pending_steps import PendingSteps
+    from domain.errors import RegisterError
 
-    result = asyncio.run(go())
+    pending = PendingSteps(ctx.settings.data_dir)
+    key = pending.key_for(proposal, actor, step)
+
+    async def go() -> StepResult:
+        return await (await _desk(ctx)).act(proposal, step, actor, key=key)
+
+    try:
+        result = asyncio.run(go())
+    except RegisterError:
+        pending.settled(proposal, actor, step)  # refused: the outcome is known
+        raise
+    # Any other failure leaves the key kept: the same command, run again, retries this step.
+    pending.settled(proposal, actor, step)
     if ctx.json:
         emit_json({"proposal": proposal, **result.model_dump(mode="json")})
     else:
-        print(f"{proposal}: {verb} recorded; now {result.stage}; next: {result.next_to_act}")
+        done = "recorded" if result.recorded else "was already recorded"
+        print(f"{proposal}: {verb} {done}; now {result.stage}; next: {result.next_to_act}")
     return 0
 
 

@@ -1,8 +1,10 @@
 """The staff side of the workflow: start a proposal, take a step, ask its status.
 
-Every step is sent with a key derived from the command (``step_key``) unless
-the caller gives one: the step's id in the register, so that the same
-command sent again, after any failure, is taken once. A step the workflow's
+Every step is sent with a key, its id in the register: the step is taken
+once per key, however often it is sent. A caller that may retry (the CLI
+keeps the key of a step whose outcome it did not learn; an API client sends
+an idempotency key) passes the same key again; without one, each call is a
+new step. A step the workflow's
 validator refuses leaves no trace in Temporal's history, so the desk records
 every refused attempt in the register's refusal log (keyed by the step's
 key, so the activity's own record of a refusal and this one are the same
@@ -11,7 +13,6 @@ entry, and a refused command repeated is one entry).
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Any
 
@@ -80,14 +81,14 @@ class ProposalDesk:
                   key: str | None = None) -> StepResult:
         """Take ``step`` as ``actor``; the same command sent again takes it once.
 
-        ``key`` is the step's idempotency key (its step id in the register);
-        by default it is derived from the command (``step_key``), so a retry
-        of the same command after any failure repeats it. If the workflow
+        ``key`` is the step's idempotency key (its step id in the register): a
+        retry of the same intended step passes the key it was first sent with,
+        so it is taken once; without one, the call is a new step. If the workflow
         refuses while the register holds steps the workflow lacks (a crash
         of the whole server lost them from Temporal), the workflow adopts the
         register's steps and the step is sent once more.
         """
-        key = key or step_key(workflow_id, step, actor)
+        key = key or new_key(step)
         handle = self.client.get_workflow_handle(workflow_id)
         bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)),
                          step=step.step, actor=str(actor), key=key)
@@ -164,15 +165,9 @@ class ProposalDesk:
                                      payload=payload)
 
 
-def step_key(workflow_id: str, step: Step, actor: Actor) -> str:
-    """The key of a command: the same proposal, actor and step payload give the same key.
-
-    So a retry of a command is the same step, and the register and the
-    workflow take it once. Two identical commands are one step: a step meant
-    to be taken again with the same content needs its own ``key``.
-    """
-    command = "\n".join((workflow_id, str(actor), step.model_dump_json()))
-    return f"{step.step}-{hashlib.sha256(command.encode()).hexdigest()[:24]}"
+def new_key(step: Step) -> str:
+    """A key for a new intended step (a retry passes the key it was first sent with)."""
+    return f"{step.step}-{uuid.uuid4().hex[:24]}"
 
 
 def _as_register_error(cause: BaseException | None) -> errors.RegisterError:

@@ -11,8 +11,8 @@ register saved the Secretariat's ``schedule``. Both are started again on the
 same files. Temporal has lost the update (the workflow still says
 ``consulting``) and the register has kept it (``scheduled``).
 
-The desk derives the step's key from the command, so the same command sent
-again carries the same key: the register finds the step already recorded
+The CLI keeps the key of a step whose outcome it did not learn, so the same
+command run again carries the same key: the register finds the step already recorded
 under it, the workflow adopts what the register recorded, and the step is
 in the register once. The next step, the decision, is then accepted, and so
 is the notice. Sending the next step without repeating the lost one works
@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from cli.pending_steps import PendingSteps
 from domain.process.proposal import EVENT_FOR
 from domain.process.steps import Schedule
 from tests.e2e.reference_case import (
@@ -114,7 +115,10 @@ async def crash_during_schedule(whole_server: WholeServer, settings: Settings,
     desk = await whole_server.start(settings, **{PAUSE_AFTER: "schedule", PAUSE_SECONDS: "60"})
     workflow_id = await take(desk, "", steps[:SCHEDULE])
     schedule = steps[SCHEDULE]
-    pending = asyncio.create_task(desk.act(workflow_id, schedule.step, schedule.actor))
+    # As the CLI sends it: with the key it keeps until it learns the outcome.
+    key = PendingSteps(settings.data_dir).key_for(workflow_id, schedule.actor, schedule.step)
+    pending = asyncio.create_task(desk.act(workflow_id, schedule.step, schedule.actor,
+                                           key=key))
     deadline = asyncio.get_running_loop().time() + 30
     while not scheduled(system, workflow_id):
         assert asyncio.get_running_loop().time() < deadline, "the schedule never got saved"
@@ -166,7 +170,10 @@ async def test_the_same_command_retried_after_a_whole_server_crash_completes_the
     desk = await whole_server.start(settings)
     await assert_stranded_before_the_retry(desk, system, workflow_id)
 
-    retried = await desk.act(workflow_id, steps[SCHEDULE].step, steps[SCHEDULE].actor)
+    # The same command, run again: no answer came, so the CLI still holds its key.
+    schedule = steps[SCHEDULE]
+    key = PendingSteps(settings.data_dir).key_for(workflow_id, schedule.actor, schedule.step)
+    retried = await desk.act(workflow_id, schedule.step, schedule.actor, key=key)
 
     assert retried.stage == "scheduled"
     assert retried.recorded is False  # the register had it; nothing new was written

@@ -1,8 +1,9 @@
 """A step's key makes it one step however often it is sent; the workflow follows the register.
 
-The desk derives each step's key from the command (proposal, actor, payload),
-so the same command sent twice is one step: the second answer says nothing
-new was recorded. A key given for another step is refused by name. When the
+A caller that retries passes the key the step was first sent with (the CLI
+keeps it until it learns the outcome: cli/pending_steps.py), so the same step
+sent twice is one step: the second answer says nothing new was recorded. A
+key given for another step is refused by name. When the
 register holds a step the workflow lacks (here written into the register
 directly, as a crash of the whole server leaves it), the next step the
 workflow would refuse is accepted once the workflow has adopted the register's
@@ -20,7 +21,7 @@ from domain.ids import proposal_id
 from domain.process.proposal import EVENT_FOR
 from domain.process.steps import Endorse
 from tests.workflows.driving import APPROVE, ENDORSE, SUBMIT, drive
-from workflows.desk import step_key
+from workflows.desk import new_key
 from workflows.proposal import ProposalWorkflow
 
 
@@ -29,26 +30,27 @@ def endorsements(system, workflow_id: str) -> list[Any]:
             if isinstance(e, EVENT_FOR[Endorse])]
 
 
-async def test_the_same_command_sent_twice_is_one_step(desk, system, history):
+async def test_the_same_step_sent_twice_with_its_key_is_one_step(desk, system, history):
     proposal = history.proposals[0]
     workflow_id = await drive(desk, proposal, ENDORSE)
     endorse = proposal.steps[ENDORSE]
+    key = new_key(endorse.step)
 
-    first = await desk.act(workflow_id, endorse.step, endorse.actor)
-    again = await desk.act(workflow_id, endorse.step, endorse.actor)
+    first = await desk.act(workflow_id, endorse.step, endorse.actor, key=key)
+    again = await desk.act(workflow_id, endorse.step, endorse.actor, key=key)
 
     assert (first.recorded, first.stage) == (True, "endorsed")
     assert (again.recorded, again.stage) == (False, "endorsed")
     (endorsed,) = endorsements(system, workflow_id)
-    assert endorsed.step_id == step_key(workflow_id, endorse.step, endorse.actor)
+    assert endorsed.step_id == key
     assert len((await desk.status(workflow_id)).history) == 2  # the draft, one endorsement
 
 
 async def test_a_key_given_for_another_step_is_refused_by_name(desk, system, history):
     proposal = history.proposals[0]
     workflow_id = await drive(desk, proposal, APPROVE)
-    endorse_key = step_key(workflow_id, proposal.steps[ENDORSE].step,
-                           proposal.steps[ENDORSE].actor)
+    (endorsed,) = endorsements(system, workflow_id)
+    endorse_key = endorsed.step_id
     approve = proposal.steps[APPROVE]
 
     with pytest.raises(InvalidInput, match="already used for another step") as refused:
