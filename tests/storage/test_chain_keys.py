@@ -8,6 +8,7 @@ import pytest
 
 from workers.bootstrap import open_register, verify_chain
 from workers.settings import Settings
+from workers.storage.checkpoints import SigningKey
 from workers.storage.ledger import LedgerKeyError
 
 
@@ -24,7 +25,7 @@ def test_the_development_key_is_refused_outside_development_mode(settings, case)
 
 def test_a_production_register_with_its_keys_writes(settings, case):
     production = open_register(replace(settings, development=False, ledger_key="a secret",
-                                       checkpoint_key=Settings.new_checkpoint_key()))
+                                       checkpoint_key=SigningKey.generate().private_text))
     try:
         assert production.register.import_file(case) > 0
         assert verify_chain(production).ok

@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from workers.storage.checkpoints import SigningKey, introduce_key, read_checkpoints
-
 from tests.storage.tampering import relink, store
 from workers.bootstrap import open_register, verify_chain
 from workers.settings import Settings
+from workers.storage.checkpoints import SigningKey, introduce_key, read_checkpoints
 from workers.storage.ledger import DEV_KEY
 
 
