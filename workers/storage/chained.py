@@ -87,13 +87,10 @@ class ChainedRecorder:
     _meta_update: Any
     _ledger_count: Any
 
-    @property
-    def _sealed(self) -> threading.local:
-        # What the last transaction on this thread sealed, for its checkpoint.
-        if "_sealed_local" not in self.__dict__:
-            self.__dict__["_sealed_local"] = threading.local()
-        local: threading.local = self.__dict__["_sealed_local"]
-        return local
+    # What the last transaction on this thread sealed, for its checkpoint: the insert,
+    # the commit and the checkpoint run in one call on one thread, so one per thread
+    # serves every recorder.
+    _sealed = threading.local()
 
     def _may_write(self) -> None:
         if self.development:
