@@ -104,3 +104,17 @@ def test_a_checkpoint_edited_in_the_folder_is_caught(case_system):
     report = verify_chain(case_system)
     assert not report.ok
     assert "signature" in report.problem
+
+
+def test_a_checkpoint_that_cannot_be_written_does_not_undo_what_was_committed(settings, case,
+                                                                             tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the checkpoint folder should be")
+    system = open_register(replace(settings, checkpoint_dir=blocked))
+    try:
+        assert system.register.import_file(case) > 0
+        report = verify_chain(system)
+        assert not report.ok
+        assert "no checkpoint" in report.problem
+    finally:
+        system.close()
