@@ -81,7 +81,8 @@ def main() -> int:
     args = parser.parse_args()
     runs = 5 if args.quick else args.runs
     folder = Path(tempfile.mkdtemp(prefix="cli-startup-"))
-    env = {**os.environ, "CABINET_DATA_DIR": str(folder), "CABINET_STORE": "sqlite"}
+    env = {**os.environ, "CABINET_DATA_DIR": str(folder), "CABINET_STORE": "sqlite",
+           "CABINET_ENV": "development"}
     commands = {"query": [*cabinet(), *QUERY],
                 "python": [sys.executable, "-c", "pass"],
                 "pydantic": [sys.executable, "-c", "import pydantic"]}

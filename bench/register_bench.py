@@ -72,7 +72,7 @@ def on_sqlite(args: argparse.Namespace, data_dir: Path, meter: CpuMeter) -> dict
             path.unlink()
     data_dir.mkdir(parents=True, exist_ok=True)
     clock = FileClock()
-    system = open_register(Settings(data_dir=data_dir), clock=clock)
+    system = open_register(Settings(data_dir=data_dir, development=True), clock=clock)
     workload = Workload(clauses_per=args.clauses_per, agencies=args.agencies,
                         batch=args.batch, seed=args.seed)
     figures: dict[str, Any] = {}

@@ -129,7 +129,7 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     earlier, copies = make_copies(case, args.rounds * per_round,
                                   unique_letters=args.unique_letters,
                                   case_deadlines=args.case_deadlines)
-    system = open_register(Settings(data_dir=folder / "data"))
+    system = open_register(Settings(data_dir=folder / "data", development=True))
     system.register.import_file(ImportFile.model_validate(
         {"resolutions": [*case.model_dump(mode="json")["resolutions"], *earlier]}))
     server = DevServer(db_file=folder / "temporal.sqlite", port=free_port(), ui_port=None,

@@ -44,7 +44,7 @@ def demo_command(ctx: Context, keep: bool) -> int:
     """Run the reference case end to end in a temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="cabinet-demo-"))
     settings = Settings(data_dir=folder, log_format=ctx.settings.log_format,
-                        task_queue="cabinet-demo")
+                        task_queue="cabinet-demo", development=True)
     say = (lambda _: None) if ctx.json else print
     try:
         result = asyncio.run(_run(settings, say))

@@ -19,7 +19,7 @@ whose tables hold rows, and fills those whose tables are empty.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import structlog
 from eventsourcing.application import Application
@@ -48,6 +48,13 @@ class RebuildReport(BaseModel):
     """The log position they were rebuilt to (the view's, shared by every model)."""
 
 
+@runtime_checkable
+class MovesBack(Protocol):
+    """A view whose position can be moved back (each database's view can)."""
+
+    def reset_position(self, raw: Any, application_name: str, to: int) -> None: ...
+
+
 def ensure_models(app: Application[Any], view: RegisterView,
                   progress: Callable[[int], None] | None = None) -> RebuildReport | None:
     """Fill what this view lacks; once per view object, as cheaply as one read after that."""
@@ -65,10 +72,21 @@ def ensure_models(app: Application[Any], view: RegisterView,
 
 
 def rebuild(app: Application[Any], view: RegisterView, models: Sequence[ReadModel], *,
-            progress: Callable[[int], None] | None = None) -> RebuildReport:
-    """Rebuild ``models``, and any the view lacks or built from an older definition."""
+            progress: Callable[[int], None] | None = None,
+            at_most: int | None = None) -> RebuildReport:
+    """Rebuild ``models``, and any the view lacks or built from an older definition.
+
+    With ``at_most``, a view whose position is past it (the log's head, when the
+    log was restored from an older copy than the views) is moved back to it and
+    every model rebuilt up to it: otherwise new events would be taken as seen.
+    """
     with view.writing() as cursor:
         position = view.position_in(cursor, app.name)
+        if at_most is not None and position > at_most:
+            if not isinstance(view, MovesBack):
+                raise TypeError(f"{type(view).__name__} cannot move its position back")
+            view.reset_position(cursor.raw, app.name, at_most)
+            position, models = at_most, READ_MODELS
         # Planned under the writers' turn: another process may have rebuilt meanwhile.
         stale, record = _plan(cursor, position)
         models = [m for m in READ_MODELS if m in models or m in stale]

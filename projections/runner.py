@@ -14,11 +14,11 @@ from typing import Any
 
 import structlog
 from eventsourcing.application import Application
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
-from projections.rebuild import ensure_models
+from projections.rebuild import ensure_models, rebuild
 from projections.stored import stored_data
-from projections.view import TOPICS, Overtaken, RegisterView
+from projections.view import READ_MODELS, TOPICS, Overtaken, RegisterView
 
 log = structlog.get_logger(__name__)
 
@@ -36,7 +36,8 @@ class CatchUp:
         ensure_models(self.app, self.view)
         applied = 0
         mapper = self.app.mapper
-        position = self.view.position(self.app.name)
+        position = self._position_within_log()
+        rebuilt = False
         while True:
             notifications = self.app.recorder.select_notifications(
                 start=position, limit=self.batch_size, topics=TOPICS, inclusive_of_start=False)
@@ -51,11 +52,34 @@ class CatchUp:
                 # Another projector applied some of these first; read on from its position.
                 position = self.view.position(self.app.name)
                 continue
+            except IntegrityError:
+                # Rows for these events are there already: the position was moved back
+                # behind the views' rows (a restored copy, a hand edit). Rebuild them
+                # from the log up to the position, once, and carry on from there.
+                if rebuilt:
+                    raise
+                log.warning("views_behind_their_rows", position=position)
+                rebuild(self.app, self.view, READ_MODELS)
+                rebuilt = True
+                position = self.view.position(self.app.name)
+                continue
             position = last
             if written:
                 applied += len(events)
                 if self.progress is not None:
                     self.progress(applied)
+
+    def _position_within_log(self) -> int:
+        """The view's position, moved back (and every model rebuilt) if past the log's head."""
+        position = self.view.position(self.app.name)
+        head = self.app.recorder.max_notification_id() or 0
+        if position > head:
+            log.warning("views_ahead_of_log", position=position, head=head)
+            # Emptied, then filled by the catch-up itself, so the position ends on
+            # the last event the views read, as a rebuild from scratch would.
+            rebuild(self.app, self.view, READ_MODELS, at_most=0)
+            position = self.view.position(self.app.name)
+        return position
 
     def run_forever(self, stop: threading.Event, poll_interval: float = 0.25) -> None:
         while not stop.is_set():

@@ -28,6 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CASE_FILE = ROOT / "examples" / "emenscr-2021.yaml"
 STORE = os.environ.get("CABINET_TEST_STORE", "sqlite")
 
+# The tests run in development mode, explicitly: the development ledger key may
+# write, and each data folder makes its own checkpoint key. Commands the tests
+# run in other processes inherit it.
+os.environ["CABINET_ENV"] = "development"
+
 
 class Clock:
     """A clock a test moves by hand, to record each step on its own day."""
@@ -56,11 +61,11 @@ def _pg() -> PostgresSettings:
 @pytest.fixture
 def settings(tmp_path: Path) -> Iterator[Settings]:
     if STORE == "sqlite":
-        yield Settings(data_dir=tmp_path / "data")
+        yield Settings(data_dir=tmp_path / "data", development=True)
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     pg = _pg()
-    yield Settings(data_dir=tmp_path / "data", store="postgres",
+    yield Settings(data_dir=tmp_path / "data", store="postgres", development=True,
                    postgres=PostgresSettings(**{**pg.__dict__, "schema": schema}))
     with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
                          password=pg.password or None, autocommit=True) as conn:

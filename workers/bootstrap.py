@@ -27,7 +27,7 @@ from projections.sql import Cursor
 from projections.view import RegisterProjection, RegisterView
 from workers.settings import Settings
 from workers.storage.chained import view_class_for
-from workers.storage.verify import VerifyReport, verify
+from workers.storage.verify import VerifyReport, verify_store
 
 VIEWS_NAME = RegisterProjection.name
 
@@ -160,4 +160,5 @@ def _drop_schema(settings: Settings, schema: str) -> None:
 
 def verify_chain(system: RegisterSystem) -> VerifyReport:
     recorder: Any = system.register.recorder
-    return verify(recorder)
+    settings = system.settings
+    return verify_store(recorder, settings.checkpoints_path, settings.checkpoint_trusted_keys)

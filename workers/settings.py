@@ -7,6 +7,8 @@ builds), so tests and the CLI can point the system anywhere without touching
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,7 +57,18 @@ class Settings:
     data_dir: Path
     store: Literal["sqlite", "postgres"] = "sqlite"
     postgres: PostgresSettings = PostgresSettings()
+    development: bool = False
+    """Development mode (``CABINET_ENV=development``): the development ledger key may write,
+    and a checkpoint key is made in the data folder if none is given. ``cabinet demo`` and
+    the tests run in it; a register that is the record never does."""
     ledger_key: str | None = None
+    checkpoint_dir: Path | None = None
+    """Where signed checkpoints of the chain's head go; None: ``checkpoints`` in the data
+    folder. In production, a place the database's users cannot write."""
+    checkpoint_key: str | None = None
+    """The writer's Ed25519 checkpoint key (base64 of its 32 private bytes)."""
+    checkpoint_trusted_keys: tuple[str, ...] = ()
+    """Public checkpoint keys an audit trusts (base64); none: the folder's first key."""
     temporal_address: str | None = None
     """None: run the embedded Temporal dev server from the data folder."""
     temporal_namespace: str = "default"
@@ -85,8 +98,18 @@ class Settings:
         if log_format not in ("auto", "json", "console"):
             raise SettingsError(f"CABINET_LOG_FORMAT must be auto, json or console, "
                                 f"not {log_format!r}")
+        mode = env.get("CABINET_ENV", "production").strip().lower() or "production"
+        if mode not in ("production", "development"):
+            raise SettingsError(f"CABINET_ENV must be production or development, not {mode!r}")
+        checkpoint_dir = env.get("CABINET_CHECKPOINT_DIR")
         return cls(
             data_dir=Path(data_dir or env.get("CABINET_DATA_DIR") or DEFAULT_DATA_DIR),
+            development=mode == "development",
+            checkpoint_dir=Path(checkpoint_dir) if checkpoint_dir else None,
+            checkpoint_key=_key(env, "CABINET_CHECKPOINT_KEY"),
+            checkpoint_trusted_keys=tuple(
+                _key({"key": k}, "key", name="CABINET_CHECKPOINT_TRUSTED_KEYS") or ""
+                for k in env.get("CABINET_CHECKPOINT_TRUSTED_KEYS", "").replace(",", " ").split()),
             store=store,  # type: ignore[arg-type]
             postgres=PostgresSettings(
                 host=env.get("CABINET_POSTGRES_HOST", "127.0.0.1"),
@@ -120,11 +143,22 @@ class Settings:
     def temporal_db_path(self) -> Path:
         return self.data_dir / "temporal.sqlite"
 
+    @property
+    def checkpoints_path(self) -> Path:
+        return self.checkpoint_dir or self.data_dir / "checkpoints"
+
     def register_env(self) -> dict[str, str]:
         """The eventsourcing environment for the register and its views."""
         env = {"AGGREGATE_CACHE_MAXSIZE": "4096", **STORED_FORM}
         if self.ledger_key:
             env["LEDGER_KEY"] = self.ledger_key
+        if self.development:
+            env["LEDGER_DEVELOPMENT"] = "yes"
+        env["CHECKPOINT_DIR"] = str(self.checkpoints_path)
+        if self.checkpoint_key:
+            env["CHECKPOINT_KEY"] = self.checkpoint_key
+        else:
+            env["CHECKPOINT_KEY_FILE"] = str(self.data_dir / "checkpoint-signing.key")
         if self.store == "sqlite":
             env.update({
                 "PERSISTENCE_MODULE": "workers.storage.sqlite:LedgeredSQLiteFactory",
@@ -157,6 +191,21 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _key(env: Mapping[str, str], variable: str, *, name: str | None = None) -> str | None:
+    """An Ed25519 key as base64 of its 32 bytes (private or public), checked for its form."""
+    raw = (env.get(variable) or "").strip()
+    if not raw:
+        return None
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise SettingsError(f"{name or variable} must be an Ed25519 key as base64 of its "
+                            "32 bytes")
+    return raw
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

@@ -83,7 +83,8 @@ def _child(args: argparse.Namespace) -> dict[str, Any]:
     pg = PostgresSettings(**{**server().__dict__, "schema": args.schema})
     folder = Path(tempfile.mkdtemp(prefix="register-bench-pg-"))
     clock = FileClock()
-    system = open_register(Settings(data_dir=folder, store="postgres", postgres=pg),
+    system = open_register(Settings(data_dir=folder, store="postgres", postgres=pg,
+                                    development=True),
                            clock=clock)
     workload = Workload(clauses_per=args.clauses_per, agencies=args.agencies,
                         batch=args.batch, seed=args.seed)

@@ -7,8 +7,9 @@ so a retried step is recognised and recorded once.
 
 from __future__ import annotations
 
+import hashlib
 import types
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain.events import RegisterAggregate, stored_as
@@ -100,11 +101,25 @@ class RefusalLog(RegisterAggregate):
     A refused command changes neither the proposal nor its workflow, and an
     update rejected by its validator leaves no trace in Temporal's history,
     so this log is the only record that someone tried.
+
+    It is bounded, so that nobody can grow the store by being refused: an
+    attempt identical to one kept in the last day (same actor, step, reason,
+    field and payload) is not kept again, and one actor's refusals are kept
+    up to ``PER_ACTOR_PER_HOUR`` in any hour. The attempts beyond are still
+    refused; the desk's and the worker's logs name each one.
     """
+
+    PER_ACTOR_PER_HOUR = 20
+    SAME_KEPT_ONCE_FOR = timedelta(days=1)
+    HOUR = timedelta(hours=1)
 
     if TYPE_CHECKING:
         workflow_id: str
         attempt_ids: set[str]
+        kept_at: dict[str, datetime]
+        """When each distinct refusal of the last day was kept (by ``_same``)."""
+        recent: dict[str, list[datetime]]
+        """When each actor's refusals of the last hour were kept."""
 
     class Opened(RegisterAggregate.Created):
         workflow_id: str
@@ -112,6 +127,8 @@ class RefusalLog(RegisterAggregate):
         def apply(self, aggregate: RefusalLog) -> None:
             aggregate.workflow_id = self.workflow_id
             aggregate.attempt_ids = set()
+            aggregate.kept_at = {}
+            aggregate.recent = {}
 
     class AttemptRefused(RegisterAggregate.Event):
         attempt_id: str
@@ -123,6 +140,13 @@ class RefusalLog(RegisterAggregate):
 
         def apply(self, aggregate: RefusalLog) -> None:
             aggregate.attempt_ids.add(self.attempt_id)
+            at = self.timestamp
+            aggregate.kept_at = {k: t for k, t in aggregate.kept_at.items()
+                                 if at - t < RefusalLog.SAME_KEPT_ONCE_FOR}
+            aggregate.kept_at[_same(self.step, self.actor, self.reason, self.field,
+                                    self.payload)] = at
+            aggregate.recent[self.actor] = [
+                *_within_hour(aggregate.recent.get(self.actor, []), at), at]
 
     @classmethod
     def open(cls, workflow_id: str, at: datetime) -> RefusalLog:
@@ -131,8 +155,24 @@ class RefusalLog(RegisterAggregate):
         return log
 
     def refuse(self, *, attempt_id: str, step: str, actor: str, reason: str, field: str | None,
-               payload: str, at: datetime) -> None:
+               payload: str, at: datetime) -> bool:
+        """Keep a refused attempt; False if it is a retry, a repeat, or over the actor's rate."""
         if attempt_id in self.attempt_ids:
-            return
+            return False
+        kept = self.kept_at.get(_same(step, actor, reason, field, payload))
+        if kept is not None and at - kept < self.SAME_KEPT_ONCE_FOR:
+            return False
+        if len(_within_hour(self.recent.get(actor, []), at)) >= self.PER_ACTOR_PER_HOUR:
+            return False
         self.trigger_event(self.AttemptRefused, timestamp=at, attempt_id=attempt_id, step=step,
                            actor=actor, reason=reason, field=field, payload=payload)
+        return True
+
+
+def _same(*parts: str | None) -> str:
+    """One key for refusals that say the same thing, whatever their attempt ids."""
+    return hashlib.sha256("\x1f".join(p or "" for p in parts).encode()).hexdigest()
+
+
+def _within_hour(times: list[datetime], at: datetime) -> list[datetime]:
+    return [t for t in times if at - t < RefusalLog.HOUR]

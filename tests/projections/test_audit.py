@@ -101,8 +101,8 @@ def test_an_event_inserted_behind_the_registers_back_is_named(case_system):
     assert "inserted" in report.problem
 
 
-def test_a_cut_off_tail_is_caught_against_the_head_an_auditor_kept(case_system, capsys,
-                                                                    env_for_cli):
+def test_a_cut_off_tail_is_caught_by_the_checkpoints_and_the_head_an_auditor_kept(
+        case_system, capsys, env_for_cli):
     from cli.main import run
 
     head = verify_chain(case_system).head
@@ -112,8 +112,18 @@ def test_a_cut_off_tail_is_caught_against_the_head_an_auditor_kept(case_system, 
     with database(case_system.settings) as (db, table, ident, _):
         db.execute(f"DELETE FROM {table} WHERE {ident} = {last}")
         db.execute(f"DELETE FROM {ledger} WHERE notification_id = {last}")
-    assert verify_chain(case_system).ok  # consistent, but shorter
+    # Consistent, but shorter than the newest signed checkpoint says.
+    assert "removed from the end" in verify_chain(case_system).problem
     capsys.readouterr()
+    assert run(["audit", "verify", "--expect-head", head]) == 1
+    assert "removed from the end" in capsys.readouterr().out
+    # Without the checkpoint folder, the head the auditor kept still catches it.
+    (case_system.settings.checkpoints_path / "checkpoints.jsonl").unlink()
+    with database(case_system.settings) as (db, *_):
+        meta = f"{ledger}_meta" if case_system.settings.store == "sqlite" else \
+            f'"{case_system.settings.postgres.schema}".register_events_ledger_meta'
+        db.execute(f"DELETE FROM {meta}")
+    assert verify_chain(case_system).ok
     assert run(["audit", "verify", "--expect-head", head]) == 1
     assert "head is not the one expected" in capsys.readouterr().out
 
@@ -123,4 +133,6 @@ def test_a_chain_checked_with_another_key_fails(case_system, key):
     recorder = case_system.register.recorder
     recorder.ledger_key = key.encode()
     report = verify_chain(case_system)
-    assert report.notification_id == 1
+    # Named as a wrong key (its fingerprint is kept with the chain), not as event 1 edited.
+    assert report.notification_id is None
+    assert "another key" in report.problem

@@ -13,6 +13,8 @@
 - ``views``: what both databases' views share (``RegisterView`` itself, which
   writes the read models, is database-agnostic and lives in projections/view.py).
 - ``verify``: the chain's verifier (``audit verify``).
+- ``checkpoints``: signed checkpoints of the chain's head, appended to a folder
+  outside the database after each transaction, and read back by the verifier.
 - ``mapping``: events to stored bytes and back, with pydantic.
 
 The library's private methods this package overrides or calls, and why

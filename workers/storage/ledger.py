@@ -14,8 +14,19 @@ import hmac
 import struct
 from uuid import UUID
 
+from eventsourcing.persistence import PersistenceError
+
 GENESIS = bytes(32)
 DEV_KEY = b"cabinet-register-development-key"
+
+
+class LedgerKeyError(PersistenceError):
+    """The chain's key cannot be used to write: the development key, or not the chain's own."""
+
+
+def fingerprint(key: bytes) -> str:
+    """Names a key without revealing it: an HMAC of a fixed text under the key."""
+    return hmac.digest(key, b"cabinet-ledger-key-fingerprint", hashlib.sha256)[:12].hex()
 
 
 def link(key: bytes, previous: bytes, notification_id: int, originator_id: UUID | str,

@@ -79,9 +79,22 @@ class LedgeredPostgresApplicationRecorder(ChainedRecorder, PostgresApplicationRe
         self._ledger_select = SQL(
             "SELECT * FROM {}.{} WHERE notification_id >= %s ORDER BY notification_id "
             "LIMIT %s").format(schema, table)
+        self._ledger_count = SQL("SELECT COUNT(*) AS n FROM {}.{}").format(schema, table)
+        self.ledger_meta_table = f"{self.ledger_table}_meta"
+        meta = Identifier(self.ledger_meta_table)
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {}.{} (id integer PRIMARY KEY CHECK (id = 1), "
+            "key_fingerprint text NOT NULL, size bigint NOT NULL)").format(schema, meta))
+        self._meta_select = SQL(
+            "SELECT key_fingerprint, size FROM {}.{} WHERE id = 1").format(schema, meta)
+        self._meta_insert = SQL(
+            "INSERT INTO {}.{} (id, key_fingerprint, size) VALUES (1, %s, %s)").format(
+            schema, meta)
+        self._meta_update = SQL("UPDATE {}.{} SET size = %s WHERE id = 1").format(schema, meta)
         self._schema_check = SQL(
             "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL "
-            "AND to_regclass(%s) IS NOT NULL AND to_regtype(%s) IS NOT NULL AS present")
+            "AND to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL "
+            "AND to_regtype(%s) IS NOT NULL AS present")
         self._staged = StagedInsert(self.datastore.schema, events_table_name,
                                     self.datastore.originator_id_type)
 
@@ -97,7 +110,8 @@ class LedgeredPostgresApplicationRecorder(ChainedRecorder, PostgresApplicationRe
 
     def _schema_present(self) -> bool:
         schema = self.datastore.schema
-        relations = (self.events_table_name, self.ledger_table, self.notification_id_index_name)
+        relations = (self.events_table_name, self.ledger_table, self.ledger_meta_table,
+                     self.notification_id_index_name)
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self._schema_check, [*(f'"{schema}"."{name}"' for name in relations),
                                               f'"{schema}"."{self.stored_event_type_name}"'])
@@ -122,7 +136,9 @@ class LedgeredPostgresApplicationRecorder(ChainedRecorder, PostgresApplicationRe
             if not stored_events:
                 return None
             self._insert_stored_events(curs, stored_events, **kwargs)
-            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            ids = self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        self._checkpoint()
+        return ids
 
     def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                               **kwargs: Any) -> None:
@@ -151,6 +167,8 @@ class PostgresRegisterView(DatabaseView, PostgresTrackingRecorder):
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         self.dialect = Dialect("postgres", datastore.schema)
         super().__init__(datastore, **kwargs)
+        self._forget_position = SQL("DELETE FROM {}.{} WHERE application_name = %s").format(
+            Identifier(datastore.schema), Identifier(self.tracking_table_name))
         self.sql_create_statements.extend(
             SQL(self.dialect.sql(t)) for t in self._statements())  # type: ignore[misc]
 

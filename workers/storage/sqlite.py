@@ -34,11 +34,26 @@ class LedgeredSQLiteApplicationRecorder(ChainedRecorder, SQLiteApplicationRecord
         self._ledger_insert = f"INSERT INTO {table} VALUES (?, ?, ?, ?)"
         self._ledger_select = (f"SELECT * FROM {table} WHERE notification_id >= ? "
                                "ORDER BY notification_id LIMIT ?")
+        self._ledger_count = f"SELECT COUNT(*) AS n FROM {table}"
+        meta = f"{table}_meta"
+        self._meta_create = (
+            f"CREATE TABLE IF NOT EXISTS {meta} (id INTEGER PRIMARY KEY CHECK (id = 1), "
+            "key_fingerprint TEXT NOT NULL, size INTEGER NOT NULL)")
+        self._meta_select = f"SELECT key_fingerprint, size FROM {meta} WHERE id = 1"
+        self._meta_insert = f"INSERT INTO {meta} (id, key_fingerprint, size) VALUES (1, ?, ?)"
+        self._meta_update = f"UPDATE {meta} SET size = ? WHERE id = 1"
         # The library builds its create statements in its constructor, from ours.
         super().__init__(datastore, events_table_name)
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), self._ledger_create]
+        return [*super().construct_create_table_statements(), self._ledger_create,
+                self._meta_create]
+
+    def insert_events(self, stored_events: Sequence[StoredEvent],
+                      **kwargs: Any) -> Sequence[int] | None:
+        ids = super().insert_events(stored_events, **kwargs)
+        self._checkpoint()
+        return ids
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
@@ -53,6 +68,7 @@ class SQLiteRegisterView(DatabaseView, SQLiteTrackingRecorder):
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         self.dialect = Dialect("sqlite")
+        self._forget_position = "DELETE FROM tracking WHERE application_name = ?"
         self._tuned: weakref.WeakSet[Any] = weakref.WeakSet()
         super().__init__(datastore, **kwargs)
 

@@ -1,12 +1,20 @@
-"""The chain's verifier: walk the event log and the chain together, name the first misfit."""
+"""The chain's verifier: walk the event log and the chain together, name the first misfit.
+
+Before the walk, the key is compared with the fingerprint kept with the chain
+(a wrong key is named as such); during it, the chain must pass through the
+head the newest signed checkpoint names (``checkpoints``), so a chain
+recomputed with the key, cut short or wiped does not verify as intact.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
-from workers.storage.ledger import GENESIS, link, stored_id
+from workers.storage.checkpoints import Checkpoint, latest_trusted
+from workers.storage.ledger import GENESIS, fingerprint, link, stored_id
 
 
 class LedgeredRecorder(Protocol):
@@ -16,6 +24,8 @@ class LedgeredRecorder(Protocol):
                              topics: Any = (), *, inclusive_of_start: bool = True) -> Any: ...
 
     def select_ledger(self, start: int, limit: int) -> list[Any]: ...
+
+    def ledger_meta(self) -> Any: ...
 
 
 @dataclass
@@ -40,12 +50,45 @@ def _stream(fetch: Callable[[int, int], list[Any]], batch: int) -> Iterator[Any]
         start = rows[-1][0] + 1 if isinstance(rows[-1], tuple) else rows[-1].id + 1
 
 
-def verify(recorder: LedgeredRecorder, batch: int = 5000) -> VerifyReport:
-    """Walk the log and the chain together; name the first event that does not fit."""
+def verify_store(recorder: LedgeredRecorder, checkpoints: Path, trusted: Sequence[str] = (),
+                 batch: int = 5000) -> VerifyReport:
+    """The key, the chain, and the newest checkpoint in the folder, checked in that order."""
+    meta = recorder.ledger_meta()
+    ours = fingerprint(recorder.ledger_key)
+    if meta is not None and meta.key_fingerprint != ours:
+        return VerifyReport(
+            checked=0, head=GENESIS.hex(),
+            problem=f"the chain was written with another key (fingerprint "
+                    f"{meta.key_fingerprint}) than the one given to this audit (fingerprint "
+                    f"{ours}): set CABINET_LEDGER_KEY to the chain's key")
+    latest = latest_trusted(checkpoints, trusted)
+    # A checkpoint that cannot be trusted says nothing about the chain: walk without it.
+    report = verify(recorder, batch,
+                    checkpoint=None if latest.problem else latest.checkpoint)
+    if not report.ok:
+        return report
+    if latest.problem is not None:
+        assert latest.checkpoint is not None
+        return replace(report, problem=latest.problem,
+                       notification_id=latest.checkpoint.last_id)
+    if latest.checkpoint is None and meta is not None and meta.size:
+        return replace(report, problem=f"no checkpoint of this chain of {meta.size} events "
+                                       f"in {checkpoints}: the checkpoint folder was emptied, "
+                                       "or CABINET_CHECKPOINT_DIR names another one")
+    return report
+
+
+def verify(recorder: LedgeredRecorder, batch: int = 5000, *,
+           checkpoint: Checkpoint | None = None) -> VerifyReport:
+    """Walk the log and the chain together; name the first event that does not fit.
+
+    With a ``checkpoint``, the chain must also pass through the head it signed.
+    """
     events = _stream(lambda s, n: list(recorder.select_notifications(start=s, limit=n)), batch)
     ledger = _stream(recorder.select_ledger, batch)
     previous = GENESIS
     checked = 0
+    reached = False
     event = next(events, None)
     sealed = next(ledger, None)
     while event is not None or sealed is not None:
@@ -72,9 +115,25 @@ def verify(recorder: LedgeredRecorder, batch: int = 5000) -> VerifyReport:
                            "recorded, or its chain link was")
         previous = expected
         checked += 1
+        if checkpoint is not None and event.id >= checkpoint.last_id and not reached:
+            reached = True
+            if (event.id, previous.hex(), checked) != (
+                    checkpoint.last_id, checkpoint.head, checkpoint.size):
+                return _broken(checked, previous, event.id, _rewritten(checkpoint))
         event = next(events, None)
         sealed = next(ledger, None)
+    if checkpoint is not None and not reached:
+        return _broken(checked, previous, checkpoint.last_id,
+                       f"the chain ends after {checked} events, but the checkpoint signed at "
+                       f"{checkpoint.at} counts {checkpoint.size} up to event "
+                       f"{checkpoint.last_id}: events were removed from the end")
     return VerifyReport(checked=checked, head=previous.hex())
+
+
+def _rewritten(checkpoint: Checkpoint) -> str:
+    return (f"the chain is not the one the checkpoint signed at {checkpoint.at} "
+            f"({checkpoint.size} events up to event {checkpoint.last_id}, head "
+            f"{checkpoint.head[:16]}…): it was rewritten and its links recomputed with the key")
 
 
 def _broken(checked: int, previous: bytes, notification_id: int, problem: str) -> VerifyReport:

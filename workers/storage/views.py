@@ -17,6 +17,15 @@ from projections.view import RegisterView
 class DatabaseView(RegisterView):
     """Mixed in before the library's SQLite or PostgreSQL tracking recorder."""
 
+    _forget_position: Any
+    """In the database's own form: delete an application's tracked position."""
+
+    def reset_position(self, raw: Any, application_name: str, to: int) -> None:
+        """Move the position back to ``to`` (the library only ever moves it forward)."""
+        raw.execute(self._forget_position, (application_name,))
+        if to:
+            self._record_position(raw, Tracking(application_name, to))
+
     def _record_position(self, raw: Any, tracking: Tracking) -> None:
         self._insert_tracking(raw, tracking)  # type: ignore[attr-defined]
 
