@@ -25,7 +25,14 @@ log = structlog.get_logger(__name__)
 def run_projector(settings: Settings, stop: threading.Event) -> None:
     """Keep the views current until ``stop`` is set."""
     if settings.store == "postgres":
-        # PostgreSQL notifies subscribers, so the library's runner can push events.
+        # The first catch-up checks the views against the log (rebuilds a read model
+        # that is new or changed, repairs a position out of step with the log), which
+        # the library's runner does not; then PostgreSQL's notifications drive it.
+        system = open_register(settings)
+        try:
+            system.catch_up()
+        finally:
+            system.close()
         with ProjectionRunner(application_class=Register, projection_class=RegisterProjection,
                               view_class=PostgresRegisterView,
                               env=settings.register_env()) as runner:
