@@ -17,9 +17,14 @@ option from a field of the step's model:
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
+from functools import cache
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -96,9 +101,28 @@ def option_specs(step_type: type[ProcessStep]) -> tuple[OptionSpec, ...]:
     for name, info in step_type.model_fields.items():
         if name == "step" or _bare(info.annotation) is SourceDocument:
             continue
-        specs.append(_field_spec(name, info.annotation, info.description,
+        specs.append(_field_spec(name, info.annotation,
+                                 info.description or _field_docs(step_type).get(name),
                                  step_type.short_names.get(name, name)))
     return tuple(specs)
+
+
+@cache
+def _field_docs(model: type) -> dict[str, str]:
+    """The docstring written under each field of ``model`` and of its bases."""
+    docs: dict[str, str] = {}
+    for klass in reversed(model.__mro__):
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for field, after in itertools.pairwise(body):
+            if (isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)
+                    and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)):
+                docs[field.target.id] = inspect.cleandoc(after.value.value)
+    return docs
 
 
 def _field_spec(name: str, annotation: Any, description: str | None,

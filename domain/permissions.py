@@ -38,7 +38,7 @@ class Role(StrEnum):
 class Actor(BaseModel):
     """Who acts: an agency and the role its person holds (``NESDC:staff``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     agency: AgencyCode
     role: Role = Role.STAFF

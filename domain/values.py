@@ -110,7 +110,7 @@ BearerCode: an agency code, or ``ALL`` for a duty that binds every agency."""
 
 
 def _frozen() -> ConfigDict:
-    return ConfigDict(frozen=True, extra="forbid")
+    return ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class DocumentKind(StrEnum):

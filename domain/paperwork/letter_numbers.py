@@ -43,7 +43,7 @@ _MAX_PREFIX_LETTERS = 4
 class DocumentNumber(BaseModel):
     """A parsed letter number; ``as_written`` keeps the original spelling for display."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     as_written: str
     prefix: str = Field(pattern=rf"^[{_CONSONANTS}]{{1,{_MAX_PREFIX_LETTERS}}}$")

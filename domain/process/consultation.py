@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class OpinionRequest(BaseModel):
     """An agency asked for its opinion, and by when."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     agency: AgencyCode
     due: ThaiDate

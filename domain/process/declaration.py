@@ -34,7 +34,11 @@ if TYPE_CHECKING:
 class ProcessStep(BaseModel):
     """The base of every step model; a subclass sets ``step`` to a ``Literal`` name."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # Schemas are built on first use, not at import: a question to the register
+    # imports these models without validating any. (Field docstrings are read by
+    # the CLI when it needs them, cli.step_options: pydantic reading them would
+    # parse every step's source at import.)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     step: str
 

@@ -56,7 +56,7 @@ class SlotStatus(StrEnum):
 
 
 class OpinionRecord(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     letter: SourceDocument
     stance: Stance
@@ -67,7 +67,7 @@ class OpinionRecord(BaseModel):
 class OpinionSlot(BaseModel):
     """One agency's opinion request: its deadline, status and the opinions given."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     agency: str
     requested_by: SourceDocument
@@ -97,7 +97,7 @@ def merge_items(items: tuple[Clause, ...], changes: tuple[Clause, ...]) -> tuple
 class DocumentCorrection(BaseModel):
     """A later step's correction of a recorded document: what it should have said, and why."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     version: int
     """The proposal's version (its event) that recorded the correction."""
@@ -108,7 +108,7 @@ class DocumentCorrection(BaseModel):
 class DocumentOnRecord(BaseModel):
     """A document a recorded step rests on, as recorded, with any corrections made since."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     version: int
     """The proposal's version (its event) that recorded the step; ``history`` shows it."""

@@ -12,7 +12,7 @@ from domain.values import Clause, SourceDocument
 
 
 class ProposalState(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     proposer: str
     supervisor: str

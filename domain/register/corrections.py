@@ -24,7 +24,7 @@ from domain.values import AgencyCode, SourceDocument
 
 
 class _Correction(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     reason: Line
     source: SourceDocument

@@ -20,7 +20,7 @@ DEFAULT_ACTOR = Actor(agency="SOC")
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class AgencyRecord(_Record):

@@ -39,7 +39,7 @@ _LONGEST_CLOSURE = timedelta(days=60)
 
 
 class _Recurrence(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     def describe(self) -> str:
         raise NotImplementedError
