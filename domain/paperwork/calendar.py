@@ -26,16 +26,15 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-import holidays
-from holidays.constants import GOVERNMENT, PUBLIC
-
 from domain.errors import InvalidInput
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SATURDAY = 5
 
-# holidays category -> how the closure is described to the reader.
-_OFFICE_CATEGORIES = {PUBLIC: "public holiday", GOVERNMENT: "government holiday"}
+# holidays category (the package's PUBLIC and GOVERNMENT) -> how the closure is
+# described to the reader. Named here rather than imported: the package loads
+# slowly, and only a question about due dates needs it.
+_OFFICE_CATEGORIES = {"public": "public holiday", "government": "government holiday"}
 _OPEN_FOR_OFFICIALS = frozenset({"National Labor Day"})
 _IN_LIEU_SUFFIX = " (in lieu)"
 
@@ -131,6 +130,8 @@ def _office_holidays(year: int) -> Mapping[date, tuple[str, str]]:
     Building a ``holidays`` object is the slow part, so it is done once per
     year, and only for years somebody asks about.
     """
+    import holidays
+
     table: dict[date, tuple[str, str]] = {}
     for category, kind in _OFFICE_CATEGORIES.items():
         source = holidays.country_holidays("TH", years=year, categories=category,
