@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 
 from cli.context import Context
 from cli.files import load_structured
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from workflows.contracts import StepResult
     from workflows.desk import ProposalDesk
 
-STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step)
+STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step, config=ConfigDict(defer_build=True))
 
 STEPS: dict[str, type[ProcessStep]] = step_verbs()
 """Each step a person takes, by its command word (``request-opinions``)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from eventsourcing.utils import get_topic
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 
 from domain.ids import proposal_id
 from domain.permissions import Actor
@@ -113,7 +113,7 @@ def on_step(batch: Batch, event: EventData) -> None:
     _note_step(batch, event, step)
 
 
-STEPS: TypeAdapter[Step] = TypeAdapter(Step)
+STEPS: TypeAdapter[Step] = TypeAdapter(Step, config=ConfigDict(defer_build=True))
 
 MODEL = ReadModel(
     name="proposals", tables=(TABLE, OPINIONS, STEPS_TAKEN), statements=tuple(TABLES),

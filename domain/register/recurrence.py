@@ -142,7 +142,8 @@ Recurrence = Annotated[
     MonthlyByDay | QuarterlyAfterEnd | AnnualInQuarter | OnceBy | Standing,
     Field(discriminator="kind"),
 ]
-RecurrenceAdapter: TypeAdapter[Recurrence] = TypeAdapter(Recurrence)
+RecurrenceAdapter: TypeAdapter[Recurrence] = TypeAdapter(
+    Recurrence, config=ConfigDict(defer_build=True))
 
 
 @dataclass(frozen=True, slots=True)

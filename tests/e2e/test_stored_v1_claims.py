@@ -27,7 +27,7 @@ def old_store(tmp_path: Path) -> Iterator[RegisterSystem]:
     data = tmp_path / "v1"
     data.mkdir()
     shutil.copy(FIXTURES / "v1-register.sqlite", data / "register.sqlite")
-    opened = open_register(Settings(data_dir=data))
+    opened = open_register(Settings(data_dir=data, development=True))
     yield opened
     opened.close()
 
