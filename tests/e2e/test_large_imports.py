@@ -117,3 +117,27 @@ def test_a_read_is_not_blocked_by_a_held_write_lock(held_events_lock):
                                   CABINET_POSTGRES_LOCK_TIMEOUT="1"), bound=60)
     assert code == 0, err
     assert json.loads(out)["obligations"]
+
+
+@pytest.fixture
+def held_view_write_lock(env_for_cli):
+    """A projector in the middle of writing the views (their writers' lock on a table)."""
+    if env_for_cli.store != "postgres":
+        pytest.skip("lock and statement timeouts are PostgreSQL settings")
+    code, _, err = finish(start(["import", str(CASE_FILE)]), bound=120)
+    assert code == 0, err
+    pg = env_for_cli.postgres
+    with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
+                         password=pg.password or None) as conn:
+        conn.execute(f'LOCK TABLE "{pg.schema}".reg_obligations IN ROW EXCLUSIVE MODE')
+        yield
+        conn.rollback()
+
+
+def test_a_read_is_not_blocked_by_a_projector_writing_the_views(held_view_write_lock):
+    # Opening the views once ran CREATE … IF NOT EXISTS, whose lock waits behind any
+    # writer of the table; once the views are built, an open only reads the catalogue.
+    code, out, err = finish(start(["obligations", "--at", "2021-11-10", "--json"],
+                                  CABINET_POSTGRES_LOCK_TIMEOUT="1"), bound=60)
+    assert code == 0, err
+    assert json.loads(out)["obligations"]

@@ -25,6 +25,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from projections.sql import Dialect
+from projections.view import BUILT, READ_MODELS
 from workers.storage.chained import ChainedRecorder, LedgeredFactory, LedgerRow
 from workers.storage.postgres_batch import LARGE_BATCH, StagedInsert
 from workers.storage.timeouts import STATEMENT_TIMEOUT, bound
@@ -173,8 +174,28 @@ class PostgresRegisterView(DatabaseView, PostgresTrackingRecorder):
             SQL(self.dialect.sql(t)) for t in self._statements())  # type: ignore[misc]
 
     def create_table(self) -> None:
+        # CREATE … IF NOT EXISTS locks each table even when it exists, so every open
+        # waited behind any long write to the views. Once the views are built as
+        # this code defines every read model, an open only reads the catalogue; a
+        # new or changed model (or a new store) still runs the DDL, under the lock.
+        if self._views_current():
+            return
         with postgres_schema_lock(self.datastore, self._writers_key):
             super().create_table()
+
+    def _views_current(self) -> bool:
+        built = f'"{self.datastore.schema}"."{BUILT}"'
+        tracking = f'"{self.datastore.schema}"."{self.tracking_table_name}"'
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL"
+                         " AS present", (built, tracking))
+            row = curs.fetchone()
+            if not (row and row["present"]):
+                return False
+            curs.execute(SQL("SELECT model, signature FROM {}.{}").format(
+                Identifier(self.datastore.schema), Identifier(BUILT)))
+            recorded = {r["model"]: r["signature"] for r in curs.fetchall()}
+        return all(recorded.get(m.name) == m.signature for m in READ_MODELS)
 
     @property
     def _writers_key(self) -> str:
