@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +25,10 @@ from cli.render import emit_json
 from cli.session import handler
 from cli.step_options import OptionKind, OptionSpec, option_specs, step_payload, step_verbs
 from domain.errors import InvalidInput
+from domain.paperwork.thai_dates import BANGKOK
 from domain.permissions import Actor, Role
 from domain.process.declaration import ProcessStep
+from domain.process.rules import check_draft
 from domain.process.steps import Draft, Step
 
 if TYPE_CHECKING:
@@ -115,9 +118,14 @@ def start_proposal(ctx: Context, reminder_days: int, **options: Any) -> int:
     data = _payload(options, Draft, actor)
     data.setdefault("proposer", actor.agency)
     draft: Draft = validated(Draft, data)
+    # The acting day is Bangkok's: a memo dated after it is refused before anything
+    # is sent (and the workflow engine need not be up to say so).
+    today = datetime.now(BANGKOK).date()
+    check_draft(draft, actor, today)
 
     async def go() -> str:
-        return await (await _desk(ctx)).start(draft, actor, reminder_days=reminder_days)
+        return await (await _desk(ctx)).start(draft, actor, reminder_days=reminder_days,
+                                              today=today)
 
     workflow_id = asyncio.run(go())
     if ctx.json:

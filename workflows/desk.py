@@ -14,6 +14,7 @@ entry, and a refused command repeated is one entry).
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import structlog
@@ -53,12 +54,18 @@ class ProposalDesk:
         self.register = register
         self.task_queue = task_queue
 
-    async def start(self, draft: Draft, actor: Actor, *, reminder_days: int = 3) -> str:
+    async def start(self, draft: Draft, actor: Actor, *, reminder_days: int = 3,
+                    today: date | None = None) -> str:
+        """Start the proposal's workflow; ``today``, the acting day, refuses a memo dated later.
+
+        (A caller whose clock is not the workflow engine's, such as a test moving
+        a time-skipping server's clock, leaves it out.)
+        """
         workflow_id = proposal_workflow_id(draft)
         bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)))
         attempt = f"start:{uuid.uuid4()}"
         try:
-            check_draft(draft, actor)
+            check_draft(draft, actor, today)
             self.register.check_draft(workflow_id, draft, actor)
         except errors.RegisterError as error:
             self._refused(workflow_id, attempt, "draft", actor, error, draft.model_dump_json())
