@@ -6,18 +6,6 @@ import json
 
 import pytest
 
-from cli.main import run
-
-
-@pytest.fixture
-def cabinet(env_for_cli, capsys):
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = run(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
-
 
 @pytest.fixture
 def declared(cabinet):

@@ -19,7 +19,6 @@ from domain.process import rules as process
 from domain.process.steps import (
     CorrectDocument,
     Decide,
-    Draft,
     EscalateOverdue,
     GiveOpinion,
     Outcome,
@@ -32,7 +31,7 @@ from domain.process.steps import (
 from domain.register.application import Register
 from domain.register.records import ImportFile, ProposalRecord
 from domain.values import DocumentKind, SourceDocument
-from tests.support.in_memory import in_memory_register
+from tests.support.in_memory import take_steps, with_history
 
 CASE = ImportFile.model_validate(yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "examples" / "emenscr-2021.yaml").read_text()))
@@ -46,21 +45,13 @@ ENGINE = Actor.parse("SOC:system")
 
 @pytest.fixture
 def register() -> Register:
-    app = in_memory_register()
-    for resolution in CASE.resolutions:
-        app.record_resolution(resolution)
-    return app
+    """The register on the library's in-memory store, with the case's earlier resolutions."""
+    return with_history(CASE.resolutions)
 
 
 def walk(register: Register, until: int | None = None) -> str:
-    for index, taken in enumerate(PROPOSAL.steps[:until]):
-        if isinstance(taken.step, Draft):
-            register.draft_proposal(PROPOSAL.workflow_id, taken.step, taken.actor,
-                                    step_id=PROPOSAL.step_id(index))
-        else:
-            register.take_step(PROPOSAL.workflow_id, taken.step, taken.actor,
-                               step_id=PROPOSAL.step_id(index))
-    return PROPOSAL.workflow_id
+    """Take the case's steps (up to, not including, ``until``); the proposal's workflow id."""
+    return take_steps(register, PROPOSAL, until)
 
 
 def soc_memo(number: str, day: date) -> SourceDocument:

@@ -18,7 +18,6 @@ from domain.process.proposal import EVENT_FOR, Proposal
 from domain.process.steps import (
     TAKEN_STEPS,
     Decide,
-    Draft,
     Outcome,
     ProceedWithout,
     Reschedule,
@@ -26,7 +25,7 @@ from domain.process.steps import (
 )
 from domain.register.application import Register
 from domain.register.records import ImportFile, ProposalRecord
-from tests.support.in_memory import in_memory_register
+from tests.support.in_memory import take_steps, with_history
 from tests.support.proposal_scenes import scenes
 
 CASE = ImportFile.model_validate(yaml.safe_load(
@@ -41,22 +40,12 @@ SECRETARIAT = Actor.parse("SOC:staff")
 @pytest.fixture
 def register() -> Register:
     """The register on the library's in-memory store, with the case's earlier resolutions."""
-    app = in_memory_register()
-    for resolution in CASE.resolutions:
-        app.record_resolution(resolution)
-    return app
+    return with_history(CASE.resolutions)
 
 
 def walk(register: Register, until: int | None = None) -> str:
     """Take the case's steps (up to, not including, ``until``); the proposal's workflow id."""
-    for index, taken in enumerate(PROPOSAL.steps[:until]):
-        if isinstance(taken.step, Draft):
-            register.draft_proposal(PROPOSAL.workflow_id, taken.step, taken.actor,
-                                    step_id=PROPOSAL.step_id(index))
-        else:
-            register.take_step(PROPOSAL.workflow_id, taken.step, taken.actor,
-                               step_id=PROPOSAL.step_id(index))
-    return PROPOSAL.workflow_id
+    return take_steps(register, PROPOSAL, until)
 
 
 # --- when: every step outside its stages --------------------------------------------------
