@@ -81,7 +81,11 @@ def main() -> int:
     args = parser.parse_args()
     runs = 5 if args.quick else args.runs
     folder = Path(tempfile.mkdtemp(prefix="cli-startup-"))
-    env = {**os.environ, "CABINET_DATA_DIR": str(folder), "CABINET_STORE": "sqlite",
+    # As an installed command starts: with its modules' bytecode cached. A shell
+    # that sets PYTHONDONTWRITEBYTECODE would have every run compile the project's
+    # sources again (about 0.15 s here), which no installed copy pays.
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+           "CABINET_DATA_DIR": str(folder), "CABINET_STORE": "sqlite",
            "CABINET_ENV": "development"}
     commands = {"query": [*cabinet(), *QUERY],
                 "python": [sys.executable, "-c", "pass"],

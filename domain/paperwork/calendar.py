@@ -111,8 +111,9 @@ class HolidayCalendar:
         return f"HolidayCalendar(extra={dict(self._extra)!r})"
 
 
-CALENDAR_PACKAGE = f"the holidays package {importlib.metadata.version('holidays')}"
-"""Where the official days come from, as answers name it (the package is pinned exactly)."""
+def calendar_package() -> str:
+    """Where the official days come from, as answers name it (the package is pinned exactly)."""
+    return f"the holidays package {importlib.metadata.version('holidays')}"
 
 
 def official_holidays(year: int) -> Mapping[date, tuple[str, str]]:

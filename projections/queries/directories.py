@@ -9,7 +9,7 @@ from pydantic import Field
 
 from domain.ids import AGENCY_DIRECTORY_ID, HOLIDAY_BOOK_ID
 from domain.paperwork.agencies import BUILTIN_AGENCIES, require_known
-from domain.paperwork.calendar import CALENDAR_PACKAGE, official_holidays
+from domain.paperwork.calendar import calendar_package, official_holidays
 from domain.register.directories import AgencyDirectory
 from domain.register.holiday_book import HolidayBook
 from projections import holidays
@@ -78,7 +78,7 @@ def declared_holidays(source: Source, *, year: int | None = None) -> HolidaysAns
         rows = holidays.listing(cursor, year)
     if year is None:
         return HolidaysAnswer(holidays=rows)
-    days = [HolidayDay(day=d.isoformat(), name=name, kind=kind, comes_from=CALENDAR_PACKAGE)
+    days = [HolidayDay(day=d.isoformat(), name=name, kind=kind, comes_from=calendar_package())
             for d, (name, kind) in official_holidays(year).items()]
     days += [HolidayDay(day=row.day, name=row.name, kind=DECLARED,
                         comes_from=_declared_by(row)) for row in rows]

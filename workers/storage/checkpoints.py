@@ -25,13 +25,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+if TYPE_CHECKING:  # the library loads slowly; only writing or checking a signature needs it
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 FILE = "checkpoints.jsonl"
 ORIGIN = "cabinet-register/checkpoint/v1"
@@ -58,10 +55,14 @@ class SigningKey:
 
     @classmethod
     def generate(cls) -> SigningKey:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
     def from_text(cls, text: str) -> SigningKey:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.from_private_bytes(_decode(text)))
 
     @property
@@ -70,6 +71,8 @@ class SigningKey:
 
     @property
     def public_text(self) -> str:
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         return _encode(self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
     @property
@@ -104,6 +107,9 @@ class Checkpoint:
                           self.next_key or "", "")).encode()
 
     def signed_by_its_key(self) -> bool:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
         try:
             Ed25519PublicKey.from_public_bytes(_decode(self.key)).verify(
                 _decode(self.signature), self.message())
