@@ -6,7 +6,7 @@ import click
 
 from cli.context import Context
 from cli.options import command, group
-from cli.render import Progress, emit_answer
+from cli.render import Progress, emit_answer, emit_json
 from cli.session import handler
 from projections.queries import audit
 from projections.rebuild import MODELS, models_named
@@ -77,4 +77,25 @@ def rebuild_command(ctx: Context, model: tuple[str, ...], every: bool) -> int:
     else:
         print(f"rebuilt {', '.join(report.models)} from {report.events} events "
               f"(to log position {report.position})")
+    return 0
+
+
+@command("migrate", "cabinet migrate", "CABINET_STORE=postgres cabinet migrate --json")
+@handler
+def migrate_command(ctx: Context) -> int:
+    """Create the store's tables, or bring them up to this release; then exit.
+
+    The event store's tables, the chain's, and the views: a read model that is
+    new or changed in this release is rebuilt from the log, and the views catch
+    up. Run it once per release before the processes start (the production
+    stack does); without it, the first process to open a new store does the
+    same, under a lock, and every later open only reads the catalogue.
+    """
+    applied = ctx.system.catch_up()
+    position = ctx.system.view.position(ctx.system.register.name)
+    if ctx.json:
+        emit_json({"ok": True, "applied": applied, "position": position})
+    else:
+        print(f"store ready: views at log position {position}"
+              + (f" ({applied} events applied)" if applied else ""))
     return 0

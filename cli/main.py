@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "agency": ("cli.directory_cmds:agency_group", "the agency directory"),
     "audit": ("cli.audit_cmds:audit_group", "replay the views; verify the chain"),
     "rebuild": ("cli.audit_cmds:rebuild_command", "rebuild read models from the events, in place"),
+    "migrate": ("cli.audit_cmds:migrate_command",
+                "create or update the store's tables for this release, then exit"),
     "refusals": ("cli.proposal_queries:refusals_command", "refused attempts, for auditors"),
     "demo": ("cli.demo:demo_command", "run the reference case end to end in a temporary folder"),
     "proposal": ("cli.proposal_cmds:proposal_group", "start and move a proposal"),

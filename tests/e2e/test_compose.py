@@ -61,6 +61,7 @@ def test_the_repository_files_pass() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "check-compose: OK" in done.stdout
     assert "PROBLEM" not in done.stdout
+    assert "(all present)" in done.stdout  # every cabinet subcommand a service runs exists
 
 
 def test_an_unedited_copy_passes_when_given_its_paths(copy: Callable[..., Path]) -> None:
