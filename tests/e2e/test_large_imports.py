@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -86,19 +88,26 @@ def test_two_concurrent_imports_each_report_their_own_events(env_for_cli, tmp_pa
     assert sum(reported) == chain_length()
 
 
-@pytest.fixture
-def held_events_lock(env_for_cli: Settings):
-    """Another session holding the events table's write lock, as a long import does."""
-    if env_for_cli.store != "postgres":
+@contextmanager
+def holding(settings: Settings, table: str, mode: str) -> Iterator[None]:
+    """The case imported, then another session holding ``table`` in ``mode`` until the end."""
+    if settings.store != "postgres":
         pytest.skip("lock and statement timeouts are PostgreSQL settings")
-    code, _, err = finish(start(["import", str(CASE_FILE)]))
+    code, _, err = finish(start(["import", str(CASE_FILE)]), bound=120)
     assert code == 0, err
-    pg = env_for_cli.postgres
+    pg = settings.postgres
     with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
                          password=pg.password or None) as conn:
-        conn.execute(f'LOCK TABLE "{pg.schema}".register_events IN EXCLUSIVE MODE')
+        conn.execute(f'LOCK TABLE "{pg.schema}".{table} IN {mode} MODE')
         yield
         conn.rollback()
+
+
+@pytest.fixture
+def held_events_lock(env_for_cli: Settings) -> Iterator[None]:
+    """Another session holding the events table's write lock, as a long import does."""
+    with holding(env_for_cli, "register_events", "EXCLUSIVE"):
+        yield
 
 
 def test_a_write_blocked_by_a_held_lock_times_out_with_a_message(held_events_lock):
@@ -120,18 +129,10 @@ def test_a_read_is_not_blocked_by_a_held_write_lock(held_events_lock):
 
 
 @pytest.fixture
-def held_view_write_lock(env_for_cli):
+def held_view_write_lock(env_for_cli: Settings) -> Iterator[None]:
     """A projector in the middle of writing the views (their writers' lock on a table)."""
-    if env_for_cli.store != "postgres":
-        pytest.skip("lock and statement timeouts are PostgreSQL settings")
-    code, _, err = finish(start(["import", str(CASE_FILE)]), bound=120)
-    assert code == 0, err
-    pg = env_for_cli.postgres
-    with psycopg.connect(host=pg.host, port=pg.port, dbname=pg.dbname, user=pg.user,
-                         password=pg.password or None) as conn:
-        conn.execute(f'LOCK TABLE "{pg.schema}".reg_obligations IN ROW EXCLUSIVE MODE')
+    with holding(env_for_cli, "reg_obligations", "ROW EXCLUSIVE"):
         yield
-        conn.rollback()
 
 
 def test_a_read_is_not_blocked_by_a_projector_writing_the_views(held_view_write_lock):
