@@ -8,31 +8,15 @@ the message naming ``--as``, and nothing stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import pytest
 
-from cli.main import run
-
-Cabinet = Callable[..., tuple[int, str, str]]
+from tests.cli.conftest import Cabinet
 
 HOLIDAY = ("holiday", "add", "2022-07-29", "special holiday",
            "--source-number", "นร 0505/ว 123", "--source-date", "2022-07-01")
 AGENCY = ("agency", "add", "MOJ", "--name-th", "กระทรวงยุติธรรม",
           "--name-en", "Ministry of Justice")
-
-
-@pytest.fixture
-def cabinet(env_for_cli: object, capsys: pytest.CaptureFixture[str]) -> Cabinet:
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            code = run(list(argv))
-        except SystemExit as exit_:  # the parser's own refusal (a missing option)
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-    return invoke
 
 
 def events_stored(cabinet: Cabinet) -> int:

@@ -18,6 +18,7 @@ from domain.register.records import HolidayRecord
 from domain.values import SourceDocument
 from projections import holidays
 from projections.queries import directories
+from tests.support.in_memory import log_length
 
 SOC = Actor.parse("SOC:staff")
 
@@ -25,10 +26,6 @@ SOC = Actor.parse("SOC:staff")
 def circular(number: int, dated: str = "2026-11-02") -> SourceDocument:
     return SourceDocument.model_validate({"kind": "circular", "number": f"นร 0505/ว {number}",
                                           "date": dated, "issuer": "SOC"})
-
-
-def log_length(system) -> int:
-    return system.register.recorder.max_notification_id() or 0
 
 
 @pytest.fixture

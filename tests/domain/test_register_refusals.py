@@ -21,10 +21,7 @@ from domain.errors import (
 )
 from domain.register.records import ImportFile, ResolutionRecord
 from tests.conftest import CASE_FILE
-
-
-def log_length(system) -> int:
-    return system.register.recorder.max_notification_id() or 0
+from tests.support.in_memory import log_length
 
 
 def raw_case() -> dict:

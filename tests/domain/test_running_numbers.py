@@ -42,5 +42,7 @@ def test_two_documents_of_one_new_year_with_one_number_are_refused(case_system):
 
 
 def test_another_issuer_numbers_its_own_letters(case_system):
+    before = case_system.register.recorder.max_notification_id()
     case_system.register.record_resolution(
         resolution_citing("นร ๐๕๐๕/ว ๘", "2016-03-03", issuer="NESDC"))
+    assert case_system.register.recorder.max_notification_id() > before

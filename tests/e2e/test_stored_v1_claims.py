@@ -16,6 +16,7 @@ import yaml
 
 from domain.errors import DocumentNumberReused
 from domain.register.records import ImportFile, ResolutionRecord
+from tests.support.in_memory import log_length
 from workers.bootstrap import RegisterSystem, open_register
 from workers.settings import Settings
 
@@ -30,10 +31,6 @@ def old_store(tmp_path: Path) -> Iterator[RegisterSystem]:
     opened = open_register(Settings(data_dir=data, development=True))
     yield opened
     opened.close()
-
-
-def log_length(system: RegisterSystem) -> int:
-    return system.register.recorder.max_notification_id() or 0
 
 
 def resolution_citing(number: str, dated: str) -> ResolutionRecord:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from domain.process.steps import Draft
 from domain.register.application import Register
@@ -10,6 +11,11 @@ from domain.register.records import ProposalRecord, ResolutionRecord
 from workers.settings import STORED_FORM
 
 IN_MEMORY = {**STORED_FORM, "PERSISTENCE_MODULE": "eventsourcing.popo"}
+
+
+def log_length(system: Any) -> int:
+    """How many events the register's log holds (a RegisterSystem's)."""
+    return int(system.register.recorder.max_notification_id() or 0)
 
 
 def in_memory_register() -> Register:

@@ -1,4 +1,5 @@
-"""Workflow tests run on the real Temporal dev server of tests/conftest.py (`dev_server`).
+"""Workflow tests run on real Temporal servers: the dev server of tests/conftest.py
+(`dev_server`), and for long deadlines the time-skipping test server (`time_skipping`).
 
 Each test gets its own task queue, worker and register store, so tests do not
 see each other's proposals.
