@@ -21,6 +21,7 @@ from eventsourcing.utils import Environment
 from domain.register.application import Register, utc_now
 from projections import audit
 from projections.model import ReadModel
+from projections.queries.reading import current
 from projections.rebuild import RebuildReport, rebuild
 from projections.runner import Follower
 from projections.sql import Cursor
@@ -50,8 +51,7 @@ class RegisterSystem:
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
         """A read cursor on views that include everything recorded so far."""
-        self.follower.ensure_current()
-        with self.view.reading() as cursor:
+        with current(self) as cursor:
             yield cursor
 
     def replay(self, progress: Callable[[int], None] | None = None) -> audit.ReplayReport:
