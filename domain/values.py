@@ -27,7 +27,7 @@ from pydantic import (
 
 from domain.errors import InvalidInput
 from domain.paperwork.agencies import check_code_syntax
-from domain.paperwork.fields import Line, Text, ThaiDate
+from domain.paperwork.fields import LEFT_FIRST, Line, Text, ThaiDate
 from domain.paperwork.letter_numbers import document_key, parse_document_number, split_heading
 from domain.paperwork.thai_dates import to_arabic_digits
 from domain.register.recurrence import Recurrence, Standing
@@ -87,7 +87,6 @@ class AgencyField:
 # spacing) falls to the second member, the parser that accepts it or says
 # exactly what is wrong. Decoding a stored event only ever takes the first
 # path. ThaiDate, Line and Text (domain.paperwork.fields) are built the same way.
-_LEFT_FIRST = Field(union_mode="left_to_right")
 
 if TYPE_CHECKING:
     ClauseNo = str
@@ -97,14 +96,14 @@ if TYPE_CHECKING:
 else:
     ClauseNo = Annotated[
         Annotated[str, StringConstraints(pattern=_CLAUSE_NO.pattern)]
-        | Annotated[Any, PlainValidator(_clause_no)], _LEFT_FIRST]
+        | Annotated[Any, PlainValidator(_clause_no)], LEFT_FIRST]
     LetterNumber = Annotated[
         Annotated[str, StringConstraints(pattern=_CANONICAL_LETTER)]
-        | Annotated[str, AfterValidator(_letter_number)], _LEFT_FIRST]
+        | Annotated[str, AfterValidator(_letter_number)], LEFT_FIRST]
     _CODE_TYPE = (Annotated[str, StringConstraints(pattern=_CODE)]
                   | Annotated[str, AfterValidator(_agency_code)])
-    AgencyCode = Annotated[_CODE_TYPE, _LEFT_FIRST, AgencyField()]
-    BearerCode = Annotated[_CODE_TYPE, _LEFT_FIRST, AgencyField(allow_all=True)]
+    AgencyCode = Annotated[_CODE_TYPE, LEFT_FIRST, AgencyField()]
+    BearerCode = Annotated[_CODE_TYPE, LEFT_FIRST, AgencyField(allow_all=True)]
 """ThaiDate: a date in ISO or Thai (see domain.paperwork.fields).
 BearerCode: an agency code, or ``ALL`` for a duty that binds every agency."""
 

@@ -41,7 +41,8 @@ _TEXT_FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _LINE_BAD = re.compile(f"[{_LINE_FORBIDDEN}]")
 _TEXT_BAD = re.compile(f"[{_TEXT_FORBIDDEN}]")
 
-_LEFT_FIRST = Field(union_mode="left_to_right")
+LEFT_FIRST = Field(union_mode="left_to_right")
+"""A union tried in order: the stored canonical form first, then what staff wrote."""
 
 STORED = "stored"
 """Validation context of an event read back from the store (``{STORED: True}``).
@@ -112,16 +113,16 @@ if TYPE_CHECKING:
 else:
     ThaiDate = Annotated[
         Annotated[date, Strict(), Field(ge=EARLIEST, le=LATEST)]
-        | Annotated[Any, PlainValidator(read_date)], _LEFT_FIRST]
+        | Annotated[Any, PlainValidator(read_date)], LEFT_FIRST]
     Line = Annotated[
         Annotated[str, StringConstraints(min_length=1, max_length=MAX_LINE,
                                          pattern=f"^[^{_LINE_FORBIDDEN}]*[^\\s{_LINE_FORBIDDEN}]"
                                                  f"[^{_LINE_FORBIDDEN}]*$")]
-        | Annotated[str, AfterValidator(_explain_line)], _LEFT_FIRST]
+        | Annotated[str, AfterValidator(_explain_line)], LEFT_FIRST]
     Text = Annotated[
         Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT,
                                          pattern=f"^[^{_TEXT_FORBIDDEN}]*$")]
-        | Annotated[str, AfterValidator(_explain_text)], _LEFT_FIRST]
+        | Annotated[str, AfterValidator(_explain_text)], LEFT_FIRST]
 """ThaiDate: a day in ISO (C.E.) or any Thai form parse_date reads.
 Line: one line of text, not blank, without control characters, at most MAX_LINE characters.
 Text: text that may have line breaks and tabs, at most MAX_TEXT characters."""

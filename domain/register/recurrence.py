@@ -25,6 +25,7 @@ from domain.paperwork.fiscal import (
     MONTH_NAMES,
     fiscal_quarter,
     fiscal_year,
+    fiscal_year_bounds,
     fiscal_year_label,
     format_date,
     next_quarter,
@@ -109,7 +110,7 @@ class AnnualInQuarter(_Recurrence):
         for fy in count(fiscal_year(since)):
             due = quarter_bounds(fy, self.quarter)[1]
             if due >= since:
-                yield fiscal_year_label(fy), quarter_bounds(fy, 1)[0], due
+                yield fiscal_year_label(fy), fiscal_year_bounds(fy)[0], due
 
 
 class OnceBy(_Recurrence):
@@ -171,7 +172,7 @@ def next_deadline(
     A period whose due date has passed is still next while its rolled
     deadline has not.
     """
-    upcoming = (d for d in _deadlines(recurrence, as_of, calendar) if d.deadline >= as_of)
+    upcoming = (d for d in deadlines_from(recurrence, as_of, calendar) if d.deadline >= as_of)
     return next(upcoming, None)
 
 
@@ -185,7 +186,7 @@ def deadlines_between(
             field="end",
         )
     found = []
-    for deadline in _deadlines(recurrence, start, calendar):
+    for deadline in deadlines_from(recurrence, start, calendar):
         # Rolling only ever moves a deadline later, so once the count passes
         # the end no later period can land inside the range.
         if deadline.due > end:
@@ -195,17 +196,11 @@ def deadlines_between(
     return found
 
 
-def _deadlines(
-    recurrence: Recurrence, since: date, calendar: HolidayCalendar
-) -> Iterator[Deadline]:
-    for period, begins, due in recurrence.periods(since - _LONGEST_CLOSURE):
-        yield _roll(period, begins, due, calendar)
-
-
 def deadlines_from(recurrence: Recurrence, since: date, calendar: HolidayCalendar
                    ) -> Iterator[Deadline]:
     """Every deadline from those whose count lands near ``since`` on, in order (unending)."""
-    return _deadlines(recurrence, since, calendar)
+    for period, begins, due in recurrence.periods(since - _LONGEST_CLOSURE):
+        yield _roll(period, begins, due, calendar)
 
 
 def _roll(period: str, begins: date | None, due: date, calendar: HolidayCalendar) -> Deadline:
