@@ -11,9 +11,11 @@ import base64
 import binascii
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from workers.web_settings import WebSettings
 
 DEFAULT_DATA_DIR = "cabinet-data"
 DEFAULT_TASK_QUEUE = "cabinet-proposals"
@@ -86,6 +88,8 @@ class Settings:
     """
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
+    web: WebSettings = field(default_factory=WebSettings)
+    """The HTTP app (API and web desk): address, secret key, identity provider."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *,
@@ -133,6 +137,7 @@ class Settings:
                                            DEFAULT_CALL_TIMEOUT),
             log_format=log_format,  # type: ignore[arg-type]
             log_level=env.get("CABINET_LOG_LEVEL", "info").lower(),
+            web=WebSettings.from_env(env, _int),
         )
 
     @property
