@@ -1,0 +1,45 @@
+"""The HTTP app: ``create_app(services)`` builds the API (and, once they exist, the desk pages).
+
+Routes live in ``web.api`` (one module per family); failures become
+``application/problem+json`` answers in ``web.problems``; who is asking is
+``app.state.authenticator`` (``web.authentication``); what is answered from
+and acted on is ``app.state.services`` (``web.services.WebServices``).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from web import problems
+from web.api import audit, directories, proposals, register
+from web.services import WebServices
+
+API_DESCRIPTION = """The register of Thai cabinet resolutions and the proposals on their way to
+the cabinet. Every request carries a credential (`Authorization: Bearer TOKEN`); who acts is
+the signed-in account, never a field of the request. Dates are taken as staff write them (ISO
+`2021-11-10`, or Thai: `๑๐ พฤศจิกายน ๒๕๖๔`, `10 พ.ย. 64`). Errors are
+`application/problem+json` naming the field at fault."""
+
+
+def create_app(services: WebServices) -> FastAPI:
+    app = FastAPI(title="Cabinet resolution register", version="1",
+                  description=API_DESCRIPTION, docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    app.state.services = services
+    app.state.authenticator = services.authenticator
+    problems.install(app)
+    for router in (register.router, proposals.router, proposals.steps_router,
+                   directories.router, audit.router):
+        app.include_router(router)
+    _include_sign_in(app)
+    return app
+
+
+def _include_sign_in(app: FastAPI) -> None:
+    """Sign-in's routes (``/api/login``, ``/api/logout``, ``/api/me``), when that package is
+    installed alongside."""
+    try:
+        from web.auth import router as sign_in
+    except ImportError:
+        return
+    app.include_router(sign_in)
