@@ -7,6 +7,7 @@ seam, ``app.state.authenticator``, is what sign-in replaces.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -14,23 +15,30 @@ import pytest
 import pytest_asyncio
 from fastapi import FastAPI, Request
 
+from tests.e2e.reference_case import earlier_resolutions
+from tests.support.memos import with_unique_memo
 from web.app import create_app
 from web.principal import Principal
 from web.services import WebServices
+from workers.temporal import build_worker
 from workflows.desk import ProposalDesk
 
+
+def _account(username: str, agency: str, role: str) -> Principal:
+    return Principal.model_validate({"username": username, "agency": agency, "role": role,
+                                     "signed_in_by": "token"})
+
+
 ACCOUNTS = {
-    "soc-staff": Principal(username="somchai", agency="SOC", role="staff",
-                           signed_in_by="token"),
-    "soc-head": Principal(username="sompong", agency="SOC", role="head", signed_in_by="token"),
-    "opdc-head": Principal(username="orawan", agency="OPDC", role="head", signed_in_by="token"),
-    "opdc-staff": Principal(username="oraphin", agency="OPDC", role="staff",
-                            signed_in_by="token"),
-    "dpm-head": Principal(username="dusit", agency="DPM", role="head", signed_in_by="token"),
-    "pm-head": Principal(username="prayut", agency="PM", role="head", signed_in_by="token"),
-    "moi-staff": Principal(username="manee", agency="MOI", role="staff", signed_in_by="token"),
-    "auditor": Principal(username="anong", agency="OAG", role="auditor", signed_in_by="token"),
-    "engine": Principal(username="engine", agency="SOC", role="system", signed_in_by="token"),
+    "soc-staff": _account("somchai", "SOC", "staff"),
+    "soc-head": _account("sompong", "SOC", "head"),
+    "opdc-head": _account("orawan", "OPDC", "head"),
+    "opdc-staff": _account("oraphin", "OPDC", "staff"),
+    "dpm-head": _account("dusit", "DPM", "head"),
+    "pm-head": _account("prayut", "PM", "head"),
+    "moi-staff": _account("manee", "MOI", "staff"),
+    "auditor": _account("anong", "OAG", "auditor"),
+    "engine": _account("engine", "SOC", "system"),
 }
 
 
@@ -71,3 +79,47 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
 
 def log_length(system) -> int:
     return system.register.recorder.max_notification_id() or 0
+
+
+def case_token(actor) -> str:
+    """The token the tests' authenticator gives the case's actor (``as:NESDC:head``)."""
+    return f"as:{actor}"
+
+
+class CaseAccounts(TokenMap):
+    """Fixed accounts, and one per actor of the case (``as:AGENCY:ROLE``)."""
+
+    def from_request(self, request: Request) -> Principal | None:
+        found = super().from_request(request)
+        token = request.headers.get("authorization", "").partition(" ")[2].strip()
+        if found is None and token.startswith("as:"):
+            agency, _, role = token[3:].partition(":")
+            return _account(f"{agency.lower()}-{role}", agency, role)
+        return found
+
+
+@pytest_asyncio.fixture
+async def desk(dev_server, system) -> AsyncIterator[ProposalDesk]:
+    task_queue = f"web-{uuid.uuid4().hex[:8]}"
+    worker = build_worker(dev_server.client, system.register, task_queue,
+                          workflow_failure_exception_types=[Exception])
+    async with worker:
+        yield ProposalDesk(dev_server.client, system.register, task_queue)
+
+
+@pytest.fixture
+def history(system, case):
+    """The register holding the earlier resolutions; the case's proposal with its own memo."""
+    system.register.import_file(earlier_resolutions(case))
+    system.catch_up()
+    return with_unique_memo(case)
+
+
+@pytest_asyncio.fixture
+async def stepping(system, desk) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app whose steps go to a real Temporal dev server and worker."""
+    app = create_app(WebServices(settings=system.settings, system=system,
+                                 authenticator=CaseAccounts(ACCOUNTS), desk=desk))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://testserver") as opened:
+        yield opened
