@@ -61,7 +61,7 @@ def bearer(token: str) -> dict[str, str]:
 
 def make_app(system, desk: ProposalDesk | None = None) -> FastAPI:
     return create_app(WebServices(settings=system.settings, system=system,
-                                  authenticator=TokenMap(ACCOUNTS), desk=desk))
+                                  authenticator=CaseAccounts(ACCOUNTS), desk=desk))
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ server, each step signed in as the agency that takes it.
 
 from __future__ import annotations
 
+import asyncio
+
 from domain.ids import proposal_id
 from domain.process.steps import STAFF_STEPS
 from tests.web.conftest import bearer, case_token
@@ -23,7 +25,17 @@ async def started(stepping, proposal) -> str:
     response = await stepping.post("/api/proposals", json=step_json(draft),
                                    headers=bearer(case_token(draft.actor)))
     assert response.status_code == 201, response.text
-    return str(response.json()["workflow_id"])
+    workflow_id = str(response.json()["workflow_id"])
+    # The workflow records its draft in the register just after it starts.
+    for _ in range(200):
+        if events(stepping_system(stepping), workflow_id):
+            return workflow_id
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"the draft of {workflow_id} was never recorded")
+
+
+def stepping_system(stepping):
+    return stepping._transport.app.state.services.system
 
 
 async def step(stepping, workflow_id: str, taken, *, key: str | None = None, token=None):
