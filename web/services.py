@@ -35,7 +35,7 @@ from domain.register.records import AgencyRecord, HolidayRecord
 from web.authentication import Authenticator
 from web.principal import Principal
 from workers.bootstrap import RegisterSystem
-from workers.settings import Settings
+from workers.settings import Settings, SettingsError
 from workflows.contracts import StepResult
 from workflows.desk import ProposalDesk, new_key
 
@@ -79,21 +79,45 @@ class WebServices:
 
 
 def check_can_serve(settings: Settings) -> None:
-    """Refuse to serve HTTP with settings only fit for development (the one place to ask).
-
-    Outside development the app needs its own secret key; the sign-in package's own
-    check (development ledger key, secret key, address) is called here once it exists.
-    """
+    """Raise ``SettingsError`` if the app must not serve with these settings (the one place
+    the processes ask). Sign-in's own check (``web.auth.check_can_serve``: the development
+    ledger key or secret key outside development) once that package is installed."""
     try:
-        from web.auth import check_can_serve as identity_check
+        from web.auth import check_can_serve as sign_in_check
     except ImportError:
-        identity_check = None
-    if identity_check is not None:
-        identity_check(settings)
+        sign_in_check = None
+    if sign_in_check is not None:
+        sign_in_check(settings)
         return
     if not settings.development and not settings.web.secret_key:
-        raise errors.InvalidInput("outside development the HTTP app needs its own secret key",
-                                  field="CABINET_SECRET_KEY")
+        raise SettingsError("CABINET_SECRET_KEY must be set outside development: it signs "
+                            "sessions and CSRF tokens")
+
+
+class NobodySignedIn:
+    """The authenticator while no account store is installed: every request is 401."""
+
+    def from_request(self, request: Any) -> Principal | None:
+        return None
+
+
+def default_authenticator(system: RegisterSystem) -> tuple[Authenticator, Any]:
+    """The authenticator and credential store a serving process uses (sign-in's, over
+    the register's own database), and the credentials it reads."""
+    try:
+        from web.auth import RegisterAuthenticator, open_credentials
+    except ImportError:
+        return NobodySignedIn(), None
+    credentials = open_credentials(system)
+    return RegisterAuthenticator(system.settings, system, credentials), credentials
+
+
+def serving(system: RegisterSystem, desk: ProposalDesk | None = None) -> WebServices:
+    """The services of a serving process: its register, sign-in, and the desk if it has a
+    Temporal client already (else the first step connects one)."""
+    authenticator, credentials = default_authenticator(system)
+    return WebServices(settings=system.settings, system=system, authenticator=authenticator,
+                       desk=desk, credentials=credentials)
 
 
 # --- who may ---------------------------------------------------------------------------
