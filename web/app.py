@@ -8,6 +8,8 @@ and acted on is ``app.state.services`` (``web.services.WebServices``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from web import problems
@@ -32,7 +34,19 @@ def create_app(services: WebServices) -> FastAPI:
                    directories.router, audit.router):
         app.include_router(router)
     _include_sign_in(app)
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    built = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problems.problem_media_types(built())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _include_sign_in(app: FastAPI) -> None:

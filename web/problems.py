@@ -63,14 +63,27 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": title}
     for status, title in ((401, "No credential, or not a valid one"),
                           (403, "Not permitted (the attempt is recorded)"),
+                          (404, "Not found"),
                           (422, "Malformed input: the field is named"))}
 """The errors every route may answer, for the OpenAPI document."""
 
 STEP_RESPONSES: dict[int | str, dict[str, Any]] = {
     **PROBLEM_RESPONSES,
     **{status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": title}
-       for status, title in ((404, "No such proposal"), (409, "Wrong stage or a conflict"),
+       for status, title in ((409, "Wrong stage or a conflict"),
                              (503, "The workflow engine did not answer"))}}
+
+
+def problem_media_types(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with every error answer's schema under ``application/problem+json``
+    (FastAPI files a response model under ``application/json``)."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if str(status)[0] in "45" and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    return document
 
 
 def add_problem(error_class: type[Exception], status: int, slug: str, title: str) -> None:
@@ -167,4 +180,4 @@ def install(app: FastAPI) -> None:
 
 
 __all__ = ["PROBLEM_JSON", "PROBLEM_RESPONSES", "STEP_RESPONSES", "Problem", "add_problem",
-           "field_path", "for_error", "install", "problem_response"]
+           "field_path", "for_error", "install", "problem_media_types", "problem_response"]
