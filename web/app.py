@@ -50,10 +50,13 @@ def _document_problems(app: FastAPI) -> None:
 
 
 def _include_sign_in(app: FastAPI) -> None:
-    """Sign-in's routes (``/api/login``, ``/api/logout``, ``/api/me``), when that package is
-    installed alongside."""
+    """Sign-in's routes (``/api/login``, ``/api/logout``, ``/api/me``) and the grants'
+    (``/api/grants``), when the accounts' packages are installed alongside."""
     try:
         from web.auth import router as sign_in
     except ImportError:
         return
     app.include_router(sign_in)
+    from web.api import grants
+
+    app.include_router(grants.router)

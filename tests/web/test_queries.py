@@ -97,3 +97,13 @@ async def test_audits_are_for_auditors(client, case_system):
     assert log_length(case_system) > before
     kept = proposals.refused(case_system, "register:audit").refusals
     assert [(r.step, r.actor) for r in kept] == [("audit", "SOC:staff")]
+
+
+async def test_who_could_take_a_verb_on_a_day(client, case_system):
+    grants = pytest.importorskip("projections.queries.grants")
+    response = await client.get("/api/grants", params={"at": "9 พ.ย. 64", "verb": "approve"},
+                                headers=bearer("auditor"))
+    same(response, grants.who_could(case_system, "approve", date(2021, 11, 9)))
+    unknown = await client.get("/api/grants", params={"verb": "bless"},
+                               headers=bearer("auditor"))
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "verb")
