@@ -8,9 +8,11 @@ and acted on is ``app.state.services`` (``web.services.WebServices``).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from fastapi import FastAPI
+from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 from web import problems
 from web.api import audit, directories, proposals, register
@@ -24,6 +26,10 @@ the signed-in account, never a field of the request. Dates are taken as staff wr
 
 
 def create_app(services: WebServices) -> FastAPI:
+    # FastAPI gives a body parameter's field an alias that pydantic 2.12+ says it ignores
+    # (the body is read by the parameter's name all the same): noise on every start.
+    warnings.filterwarnings("ignore", message="The 'alias' attribute with value",
+                            category=UnsupportedFieldAttributeWarning)
     app = FastAPI(title="Cabinet resolution register", version="1",
                   description=API_DESCRIPTION, docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json")
