@@ -88,8 +88,9 @@ def migrate_command(ctx: Context) -> int:
     The event store's tables, the chain's, the accounts' credentials, and the
     views: a read model that is new or changed in this release is rebuilt from
     the log, and the views catch up. Run it once per release before the
-    processes start (the production stack does); without it, the first process to open a new store does the
-    same, under a lock, and every later open only reads the catalogue.
+    processes start (the production stack does); without it, the first process
+    to open a new store does the same, under a lock, and every later open only
+    reads the catalogue.
     """
     from workers.storage.credentials import open_credentials
 
