@@ -73,7 +73,8 @@ class RegisterAuthenticator:
         if record is None:
             return None
         request.state.session_id = record.token_id
-        return self.principal_for(record.username, "session")
+        by: SignedInBy = "oidc" if record.label.endswith("(oidc)") else "session"
+        return self.principal_for(record.username, by)
 
     # --- signing in and out ------------------------------------------------------------
 
@@ -90,11 +91,17 @@ class RegisterAuthenticator:
         log.info("signed_in", user=name, token_id=issued.token_id, address=address)
         return issued
 
-    def open_session(self, response: Response, who: Principal | str) -> str:
-        """Start a desk session for the account (after a password form or OIDC): set the
-        cookie on ``response``; the session's CSRF token."""
+    def open_session(self, response: Response, who: Principal | str, *,
+                     signed_in_by: SignedInBy = "password") -> str:
+        """Start a desk session for the account (after a password form, or OIDC with
+        ``signed_in_by="oidc"``): set the cookie on ``response``; the session's CSRF token.
+
+        The session names the account only: each request takes the grant the
+        register holds for it then, so a revocation ends the session's powers at once.
+        """
         username = who.username if isinstance(who, Principal) else who
-        issued = self.credentials.issue(username, "session", label="desk session")
+        issued = self.credentials.issue(username, "session", label=f"desk session "
+                                        f"({signed_in_by})")
         response.set_cookie(SESSION_COOKIE, issued.token, max_age=self._session_seconds(),
                             path="/", httponly=True, samesite="lax",
                             secure=self.secure_cookies)
