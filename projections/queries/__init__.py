@@ -18,6 +18,7 @@ from projections.queries.due import DueAnswer
 from projections.queries.obligations import DiffAnswer, ObligationsAnswer
 from projections.queries.proposals import BoardAnswer, ProposalStatus, RefusalsAnswer
 from projections.queries.resolutions import HistoryAnswer, ResolutionAnswer, ResolutionList
+from projections.queries.search import SearchAnswer
 from projections.rebuild import RebuildReport
 
 ANSWERS: dict[str, type[BaseModel]] = {
@@ -36,5 +37,6 @@ ANSWERS: dict[str, type[BaseModel]] = {
     "agencies": AgenciesAnswer,
     "directory-history": DirectoryHistory,
     "rebuild": RebuildReport,
+    "search": SearchAnswer,
 }
 """Every answer model, by the name of its schema file."""
