@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from projections.queries.audit import ReplayAnswer, VerifyAnswer
 from projections.queries.directories import AgenciesAnswer, DirectoryHistory, HolidaysAnswer
-from projections.queries.due import DueAnswer
+from projections.queries.due import DueAnswer, DueCalendar
 from projections.queries.obligations import DiffAnswer, ObligationsAnswer
 from projections.queries.proposals import BoardAnswer, ProposalStatus, RefusalsAnswer
 from projections.queries.resolutions import HistoryAnswer, ResolutionAnswer, ResolutionList
@@ -24,6 +24,7 @@ from projections.rebuild import RebuildReport
 ANSWERS: dict[str, type[BaseModel]] = {
     "obligations": ObligationsAnswer,
     "due": DueAnswer,
+    "due-calendar": DueCalendar,
     "diff": DiffAnswer,
     "resolution-show": ResolutionAnswer,
     "resolution-list": ResolutionList,
