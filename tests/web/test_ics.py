@@ -14,7 +14,7 @@ from web.ics import LINE_OCTETS, agency_feed, agency_of_feed_token, render_calen
 GENERATED = datetime(2026, 1, 1, 3, 0, tzinfo=UTC)
 
 
-def _events(text: str) -> list[icalendar.Event]:
+def _events(text: str) -> list[icalendar.cal.Component]:
     calendar = icalendar.Calendar.from_ical(text)
     return list(calendar.walk("VEVENT"))
 
