@@ -25,6 +25,7 @@ from projections import (
     proposals,
     refusals,
     resolutions,
+    search,
 )
 from projections.batch import Batch
 from projections.model import Handler, ReadModel
@@ -33,8 +34,9 @@ from projections.stored import EventData
 
 READ_MODELS: tuple[ReadModel, ...] = (resolutions.MODEL, clauses.MODEL, obligations.MODEL,
                                       holidays.MODEL, proposals.MODEL, refusals.MODEL,
-                                      grants.MODEL)
-"""Order matters only in that each model's handlers run in this order per event."""
+                                      search.MODEL, grants.MODEL)
+"""Order matters only in that each model's handlers run in this order per event (search
+reads the index of resolutions, so it comes after it)."""
 
 BUILT = "reg_models"
 """Which read models this view holds, and the signature each was built with."""
