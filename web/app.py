@@ -11,11 +11,11 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
-from web import problems
-from web.api import audit, directories, proposals, register
+from web import auth, problems
+from web.api import audit, directories, grants, proposals, register
 from web.services import WebServices
 
 API_DESCRIPTION = """The register of Thai cabinet resolutions and the proposals on their way to
@@ -36,10 +36,11 @@ def create_app(services: WebServices) -> FastAPI:
     app.state.services = services
     app.state.authenticator = services.authenticator
     problems.install(app)
+    # Sign-in's refusals (401, 429) are problems too, and documented as such.
+    app.include_router(auth.router, responses=problems.SIGN_IN_RESPONSES)
     for router in (register.router, proposals.router, proposals.steps_router,
-                   directories.router, audit.router):
-        app.include_router(router)
-    _include_sign_in(app)
+                   directories.router, audit.router, grants.router):
+        app.include_router(router, dependencies=[Depends(auth.require_csrf)])
     _document_problems(app)
     return app
 
@@ -53,16 +54,3 @@ def _document_problems(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-def _include_sign_in(app: FastAPI) -> None:
-    """Sign-in's routes (``/api/login``, ``/api/logout``, ``/api/me``) and the grants'
-    (``/api/grants``), when the accounts' packages are installed alongside."""
-    try:
-        from web.auth import router as sign_in
-    except ImportError:
-        return
-    app.include_router(sign_in)
-    from web.api import grants
-
-    app.include_router(grants.router)

@@ -55,7 +55,12 @@ STATUS: tuple[tuple[type[Exception], int, str, str], ...] = (
 """The register's refusals by status. Another part of the app with its own refusal (rate
 limits: 429) adds a row with ``add_problem`` before the app is built."""
 
-ROUTE_NOT_FOUND = ("not-found", "Not found")
+HTTP_STATUS = {401: ("unauthenticated", "Sign-in required"),
+               403: ("not-permitted", "Not permitted"),
+               404: ("not-found", "Not found"),
+               405: ("method-not-allowed", "Method not allowed"),
+               429: ("rate-limited", "Too many attempts")}
+"""Refusals raised as ``HTTPException`` (unknown routes, sign-in's 401 and 429, CSRF's 403)."""
 UNAVAILABLE = (503, "temporal-unavailable", "Workflow engine unavailable")
 STORE_FAILED = (503, "store-unavailable", "Register unavailable")
 
@@ -72,6 +77,12 @@ STEP_RESPONSES: dict[int | str, dict[str, Any]] = {
     **{status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": title}
        for status, title in ((409, "Wrong stage or a conflict"),
                              (503, "The workflow engine did not answer"))}}
+
+
+SIGN_IN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **PROBLEM_RESPONSES,
+    429: {"model": Problem, "content": {PROBLEM_JSON: {}},
+          "description": "Too many sign-in attempts; try again later"}}
 
 
 def problem_media_types(document: dict[str, Any]) -> dict[str, Any]:
@@ -156,8 +167,7 @@ def install(app: FastAPI) -> None:
 
     async def http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, HTTPException)
-        slug, title = ROUTE_NOT_FOUND if error.status_code == 404 else (
-            "http-error", "Request refused")
+        slug, title = HTTP_STATUS.get(error.status_code, ("http-error", "Request refused"))
         return problem_response(error.status_code, slug, title, str(error.detail),
                                 headers=dict(error.headers or {}) or None)
 
@@ -179,5 +189,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RecursionError, too_deep)
 
 
-__all__ = ["PROBLEM_JSON", "PROBLEM_RESPONSES", "STEP_RESPONSES", "Problem", "add_problem",
-           "field_path", "for_error", "install", "problem_media_types", "problem_response"]
+__all__ = ["PROBLEM_JSON", "PROBLEM_RESPONSES", "SIGN_IN_RESPONSES", "STEP_RESPONSES",
+           "Problem", "add_problem", "field_path", "for_error", "install",
+           "problem_media_types", "problem_response"]

@@ -22,7 +22,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 import structlog
 from pydantic import BaseModel
@@ -32,10 +31,12 @@ from domain.paperwork.thai_dates import BANGKOK
 from domain.process.steps import Draft, Step
 from domain.register.corrections import AgencyRename, HolidayMove, HolidayRevocation
 from domain.register.records import AgencyRecord, HolidayRecord
+from web import auth
 from web.authentication import Authenticator
 from web.principal import Principal
 from workers.bootstrap import RegisterSystem
-from workers.settings import Settings, SettingsError
+from workers.settings import Settings
+from workers.storage.credentials import CredentialStore
 from workflows.contracts import StepResult
 from workflows.desk import ProposalDesk, new_key
 
@@ -59,8 +60,8 @@ class WebServices:
     system: RegisterSystem
     authenticator: Authenticator
     desk: ProposalDesk | None = None
-    credentials: Any = None
-    """The accounts' credential store (sign-in), when the app signs people in itself."""
+    credentials: CredentialStore | None = None
+    """The accounts' credential store (sign-in); None where the authenticator needs none."""
     today: Callable[[], date] = field(default=lambda: datetime.now(BANGKOK).date())
     """The acting day (Bangkok's): a memo dated after it is refused."""
     _connecting: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
@@ -80,36 +81,16 @@ class WebServices:
 
 def check_can_serve(settings: Settings) -> None:
     """Raise ``SettingsError`` if the app must not serve with these settings (the one place
-    the processes ask). Sign-in's own check (``web.auth.check_can_serve``: the development
-    ledger key or secret key outside development) once that package is installed."""
-    try:
-        from web.auth import check_can_serve as sign_in_check
-    except ImportError:
-        sign_in_check = None
-    if sign_in_check is not None:
-        sign_in_check(settings)
-        return
-    if not settings.development and not settings.web.secret_key:
-        raise SettingsError("CABINET_SECRET_KEY must be set outside development: it signs "
-                            "sessions and CSRF tokens")
+    the processes ask): sign-in's check, the development ledger key or secret key outside
+    development (``web.auth.check_can_serve``)."""
+    auth.check_can_serve(settings)
 
 
-class NobodySignedIn:
-    """The authenticator while no account store is installed: every request is 401."""
-
-    def from_request(self, request: Any) -> Principal | None:
-        return None
-
-
-def default_authenticator(system: RegisterSystem) -> tuple[Authenticator, Any]:
-    """The authenticator and credential store a serving process uses (sign-in's, over
-    the register's own database), and the credentials it reads."""
-    try:
-        from web.auth import RegisterAuthenticator, open_credentials
-    except ImportError:
-        return NobodySignedIn(), None
-    credentials = open_credentials(system)
-    return RegisterAuthenticator(system.settings, system, credentials), credentials
+def default_authenticator(system: RegisterSystem) -> tuple[Authenticator, CredentialStore]:
+    """Sign-in's authenticator over the register's grants and the credential store in the
+    register's own database, and that store."""
+    credentials = auth.open_credentials(system)
+    return auth.RegisterAuthenticator(system.settings, system, credentials), credentials
 
 
 def serving(system: RegisterSystem, desk: ProposalDesk | None = None) -> WebServices:
