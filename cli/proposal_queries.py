@@ -74,7 +74,8 @@ def refusals_command(ctx: Context, proposal: str | None) -> int:
     answer = proposals.refused(ctx.system, proposal)
     if ctx.json:
         return emit_answer(answer)
-    table([(r.refused_at[:19], r.proposal, r.step, r.actor,
+    table([(r.refused_at[:19], r.proposal, r.step,
+            f"{r.actor} ({r.username})" if r.username else r.actor,
             f"{r.field}: {r.reason}" if r.field else r.reason) for r in answer.refusals],
           ["at (UTC)", "proposal", "step", "actor", "reason"])
     return 0

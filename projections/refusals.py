@@ -26,7 +26,8 @@ TABLES = [
     f"""CREATE TABLE IF NOT EXISTS {{p}}{TABLE} (
         log_id TEXT NOT NULL, version INTEGER NOT NULL, attempt_id TEXT NOT NULL,
         step TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, field TEXT,
-        payload TEXT NOT NULL, refused_at TEXT NOT NULL, PRIMARY KEY (log_id, version))""",
+        payload TEXT NOT NULL, refused_at TEXT NOT NULL, username TEXT,
+        PRIMARY KEY (log_id, version))""",
 ]
 
 
@@ -38,10 +39,10 @@ def on_opened(batch: Batch, event: EventData) -> None:
 def on_refused(batch: Batch, event: EventData) -> None:
     batch.insert(
         f"INSERT INTO {{p}}{TABLE} (log_id, version, attempt_id, step, actor, reason, field, "
-        "payload, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "payload, refused_at, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (event["originator_id"], event["originator_version"], event["attempt_id"],
          event["step"], event["actor"], event["reason"], event["field"], event["payload"],
-         moment_of(event["timestamp"])))
+         moment_of(event["timestamp"]), event.get("username")))
 
 
 MODEL = ReadModel(
@@ -59,6 +60,9 @@ class RefusalRow(Row):
     refused_at: IsoMoment
     step: str
     actor: str
+    username: str | None = None
+    """The signed-in account that tried (none for attempts kept before sign-in, or made
+    outside the HTTP API)."""
     reason: str
     field: str | None
     """The field the refusal names, if any."""
@@ -73,7 +77,8 @@ def refused(cursor: Cursor, workflow_id: str | None = None) -> list[RefusalRow]:
     if workflow_id is not None:  # the log's id is made from the proposal's
         where, params = "WHERE r.log_id = ?", [str(refusals_id(workflow_id))]
     rows = cursor.execute(
-        f"SELECT l.workflow_id AS proposal, r.refused_at, r.step, r.actor, r.reason, r.field, "
-        f"r.attempt_id, r.payload FROM {{p}}{TABLE} r JOIN {{p}}{LOGS} l ON l.log_id = r.log_id "
-        f"{where} ORDER BY r.refused_at, l.workflow_id, r.version", params).fetchall()
+        f"SELECT l.workflow_id AS proposal, r.refused_at, r.step, r.actor, r.username, "
+        f"r.reason, r.field, r.attempt_id, r.payload "
+        f"FROM {{p}}{TABLE} r JOIN {{p}}{LOGS} l ON l.log_id = r.log_id {where} "
+        f"ORDER BY r.refused_at, l.workflow_id, r.version", params).fetchall()
     return [RefusalRow.model_validate(row) for row in rows]

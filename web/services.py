@@ -30,7 +30,7 @@ from domain import errors, permissions
 from domain.paperwork.thai_dates import BANGKOK
 from domain.process.steps import Draft, Step
 from domain.register.corrections import AgencyRename, HolidayMove, HolidayRevocation
-from domain.register.records import AgencyRecord, HolidayRecord
+from domain.register.records import AgencyRecord, HolidayRecord, proposal_workflow_id
 from web import auth
 from web.authentication import Authenticator
 from web.principal import Principal
@@ -120,7 +120,8 @@ def record_refusal(services: WebServices, principal: Principal, refusals: str, v
                 verb=verb, reason=refusal.message, log=refusals)
     services.system.register.refuse_attempt(
         refusals, attempt_id=f"{verb}:{uuid.uuid4()}", step=verb, actor=str(principal.actor),
-        reason=refusal.message, field=refusal.field, payload=payload)
+        reason=refusal.message, field=refusal.field, payload=payload,
+        username=principal.username)
 
 
 def _register_verb(services: WebServices, principal: Principal, verb: str, refusals: str,
@@ -172,11 +173,21 @@ async def start_proposal(services: WebServices, principal: Principal, draft: Dra
                          reminder_days: int = 3) -> str:
     """Start the proposal's workflow as the principal; its workflow id.
 
-    The desk checks the draft (who, the memo's date) and records a refusal itself.
+    The proposer is the principal's agency: a draft naming another is refused (403, field
+    ``proposer``) and recorded. The desk checks the rest (who, the memo's date) and records
+    a refusal itself.
     """
+    if draft.proposer != principal.agency:
+        refusal = errors.NotPermitted(
+            f"the proposer {draft.proposer} is not the signed-in account's agency "
+            f"{principal.agency}: a proposal is drafted by its own agency", field="proposer")
+        await asyncio.to_thread(record_refusal, services, principal,
+                                proposal_workflow_id(draft), "draft", refusal,
+                                draft.model_dump_json())
+        raise refusal
     desk = await services.proposal_desk()
     return await desk.start(draft, principal.actor, reminder_days=reminder_days,
-                            today=services.today())
+                            today=services.today(), username=principal.username)
 
 
 async def take_step(services: WebServices, principal: Principal, workflow_id: str, step: Step,
@@ -187,5 +198,6 @@ async def take_step(services: WebServices, principal: Principal, workflow_id: st
     """
     key = key or new_key(step)
     desk = await services.proposal_desk()
-    result = await desk.act(workflow_id, step, principal.actor, key=key)
+    result = await desk.act(workflow_id, step, principal.actor, key=key,
+                            username=principal.username)
     return result, key

@@ -13,6 +13,7 @@ entry, and a refused command repeated is one entry).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Any
@@ -55,20 +56,24 @@ class ProposalDesk:
         self.task_queue = task_queue
 
     async def start(self, draft: Draft, actor: Actor, *, reminder_days: int = 3,
-                    today: date | None = None) -> str:
+                    today: date | None = None, username: str | None = None) -> str:
         """Start the proposal's workflow; ``today``, the acting day, refuses a memo dated later.
 
         (A caller whose clock is not the workflow engine's, such as a test moving
-        a time-skipping server's clock, leaves it out.)
+        a time-skipping server's clock, leaves it out.) ``username`` is the signed-in
+        account acting, named in the refusal log if the draft is refused.
         """
         workflow_id = proposal_workflow_id(draft)
         bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)))
         attempt = f"start:{uuid.uuid4()}"
         try:
             check_draft(draft, actor, today)
-            self.register.check_draft(workflow_id, draft, actor)
+            # The register is synchronous (a database round trip): off the event loop,
+            # which may also be serving HTTP and Temporal's worker.
+            await asyncio.to_thread(self.register.check_draft, workflow_id, draft, actor)
         except errors.RegisterError as error:
-            self._refused(workflow_id, attempt, "draft", actor, error, draft.model_dump_json())
+            await self._refused(workflow_id, attempt, "draft", actor, error,
+                                draft.model_dump_json(), username)
             raise
         try:
             await self.client.start_workflow(
@@ -85,12 +90,13 @@ class ProposalDesk:
         return workflow_id
 
     async def act(self, workflow_id: str, step: Step, actor: Actor, *,
-                  key: str | None = None) -> StepResult:
+                  key: str | None = None, username: str | None = None) -> StepResult:
         """Take ``step`` as ``actor``; the same command sent again takes it once.
 
         ``key`` is the step's idempotency key (its step id in the register): a
         retry of the same intended step passes the key it was first sent with,
-        so it is taken once; without one, the call is a new step. If the workflow
+        so it is taken once; without one, the call is a new step. ``username`` is the
+        signed-in account acting, named in the refusal log. If the workflow
         refuses while the register holds steps the workflow lacks (a crash
         of the whole server lost them from Temporal), the workflow adopts the
         register's steps and the step is sent once more.
@@ -109,7 +115,8 @@ class ProposalDesk:
             except WorkflowUpdateFailedError as failure:
                 refused = failure
         error = _as_register_error(refused.cause)
-        self._refused(workflow_id, key, step.step, actor, error, step.model_dump_json())
+        await self._refused(workflow_id, key, step.step, actor, error, step.model_dump_json(),
+                            username)
         raise error from None
 
     async def _send(self, handle: WorkflowHandle[Any, Any], step: Step, actor: Actor, key: str,
@@ -126,8 +133,8 @@ class ProposalDesk:
         except TemporalUnavailable as failure:
             # Temporal cannot say whether the step was taken; the register can.
             bound.info("step_unanswered", reason=str(failure))
-            raise step_unconfirmed(self.register, handle.id, step.step, key,
-                                   failure) from None
+            raise await asyncio.to_thread(step_unconfirmed, self.register, handle.id,
+                                          step.step, key, failure) from None
         except RPCError as failure:
             raise _missing(handle.id, failure) from None
         bound.info("step_taken", stage=result.stage, recorded=result.recorded)
@@ -137,7 +144,7 @@ class ProposalDesk:
                                bound: structlog.typing.FilteringBoundLogger) -> bool:
         """Have the workflow adopt the register's steps if it lacks some; True if it did."""
         try:
-            recorded = self.register.proposal(handle.id).step_ids
+            recorded = (await asyncio.to_thread(self.register.proposal, handle.id)).step_ids
             taken = set(await handle.query(ProposalWorkflow.taken_step_ids))
             if recorded <= taken:
                 return False
@@ -163,13 +170,15 @@ class ProposalDesk:
         outcome: ProposalOutcome = await handle.result()
         return outcome
 
-    def _refused(self, workflow_id: str, attempt: str, step: str, actor: Actor,
-                 error: errors.RegisterError, payload: str) -> None:
+    async def _refused(self, workflow_id: str, attempt: str, step: str, actor: Actor,
+                       error: errors.RegisterError, payload: str,
+                       username: str | None) -> None:
         log.warning("step_refused", workflow_id=workflow_id, step=step, actor=str(actor),
-                    reason=str(error))
-        self.register.refuse_attempt(workflow_id, attempt_id=attempt, step=step,
-                                     actor=str(actor), reason=error.message, field=error.field,
-                                     payload=payload)
+                    username=username, reason=str(error))
+        await asyncio.to_thread(
+            self.register.refuse_attempt, workflow_id, attempt_id=attempt, step=step,
+            actor=str(actor), reason=error.message, field=error.field, payload=payload,
+            username=username)
 
 
 def new_key(step: Step) -> str:

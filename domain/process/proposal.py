@@ -137,6 +137,8 @@ class RefusalLog(RegisterAggregate):
         reason: str
         field: str | None
         payload: str
+        username: str | None = None
+        """The signed-in account that tried (absent from refusals kept before sign-in)."""
 
         def apply(self, aggregate: RefusalLog) -> None:
             aggregate.attempt_ids.add(self.attempt_id)
@@ -144,7 +146,7 @@ class RefusalLog(RegisterAggregate):
             aggregate.kept_at = {k: t for k, t in aggregate.kept_at.items()
                                  if at - t < RefusalLog.SAME_KEPT_ONCE_FOR}
             aggregate.kept_at[_same(self.step, self.actor, self.reason, self.field,
-                                    self.payload)] = at
+                                    self.payload, self.username)] = at
             aggregate.recent[self.actor] = [
                 *_within_hour(aggregate.recent.get(self.actor, []), at), at]
 
@@ -155,17 +157,21 @@ class RefusalLog(RegisterAggregate):
         return log
 
     def refuse(self, *, attempt_id: str, step: str, actor: str, reason: str, field: str | None,
-               payload: str, at: datetime) -> bool:
-        """Keep a refused attempt; False if it is a retry, a repeat, or over the actor's rate."""
+               payload: str, at: datetime, username: str | None = None) -> bool:
+        """Keep a refused attempt; False if it is a retry, a repeat, or over the actor's rate.
+
+        A repeat is the same person's: another account refused the same way is kept.
+        """
         if attempt_id in self.attempt_ids:
             return False
-        kept = self.kept_at.get(_same(step, actor, reason, field, payload))
+        kept = self.kept_at.get(_same(step, actor, reason, field, payload, username))
         if kept is not None and at - kept < self.SAME_KEPT_ONCE_FOR:
             return False
         if len(_within_hour(self.recent.get(actor, []), at)) >= self.PER_ACTOR_PER_HOUR:
             return False
         self.trigger_event(self.AttemptRefused, timestamp=at, attempt_id=attempt_id, step=step,
-                           actor=actor, reason=reason, field=field, payload=payload)
+                           actor=actor, reason=reason, field=field, payload=payload,
+                           username=username)
         return True
 
 

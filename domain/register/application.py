@@ -207,13 +207,15 @@ class Register(Application[UUID]):
                                                          step_id, today, ""))
 
     def refuse_attempt(self, workflow_id: str, *, attempt_id: str, step: str, actor: str,
-                       reason: str, field: str | None, payload: str) -> None:
-        """Keep a refused attempt for auditors (it changes nothing else)."""
+                       reason: str, field: str | None, payload: str,
+                       username: str | None = None) -> None:
+        """Keep a refused attempt for auditors (it changes nothing else); ``username``: the
+        signed-in account that tried, where one did."""
         def command(uow: UnitOfWork) -> None:
             log = uow.get(refusals_id(workflow_id), RefusalLog) or uow.add(
                 RefusalLog.open(workflow_id, uow.at))
             log.refuse(attempt_id=attempt_id, step=step, actor=actor, reason=reason,
-                       field=field, payload=payload, at=uow.at)
+                       field=field, payload=payload, at=uow.at, username=username)
         self._run(command)
 
     def proposal(self, workflow_id: str) -> Proposal:

@@ -13,10 +13,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from domain.process.declaration import ProcessStep
 from domain.process.steps import STAFF_STEPS, Draft
+from domain.values import AgencyCode
 from projections.queries import proposals
 from projections.queries.proposals import BoardAnswer, ProposalStatus, RefusalsAnswer
 from web import services as actions
@@ -68,13 +69,34 @@ def refusals(services: Services, _: Reader,
     return proposals.refused(services.system, proposal)
 
 
+def _proposer_optional() -> type[BaseModel]:
+    """``Draft``'s body: the same fields, ``proposer`` optional (the principal's agency)."""
+    fields: dict[str, Any] = {name: (info.annotation, info)
+                              for name, info in Draft.model_fields.items()}
+    fields["proposer"] = (AgencyCode | None, Field(default=None, description=(
+        "the proposing agency: the signed-in account's own (the default); any other "
+        "is refused")))
+    made: type[BaseModel] = create_model(
+        "DraftBody", __config__=ConfigDict(extra="forbid", frozen=True),
+        __doc__=Draft.__doc__, **fields)
+    return made
+
+
+DraftBody = _proposer_optional()
+
+
 @router.post("/proposals", response_model=Started, status_code=status.HTTP_201_CREATED,
              responses=STEP_RESPONSES)
-async def start(services: Services, principal: Signed, draft: Draft,
+async def start(services: Services, principal: Signed,
+                body: DraftBody,  # type: ignore[valid-type]
                 response: Response,
                 reminder_days: Annotated[int, Query(ge=0, le=60, description=(
                     "days before an opinion's deadline to remind the agency"))] = 3) -> Started:
-    """Draft a new proposal as the signed-in principal (its agency's head)."""
+    """Draft a new proposal as the signed-in principal (its agency's head); the proposer is
+    the principal's agency."""
+    fields = body.model_dump()  # type: ignore[attr-defined]
+    fields["proposer"] = fields["proposer"] or principal.agency
+    draft = Draft.model_validate(fields)
     workflow_id = await actions.start_proposal(services, principal, draft,
                                                reminder_days=reminder_days)
     response.headers["Location"] = f"/api/proposals/{workflow_id}"
