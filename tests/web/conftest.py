@@ -17,6 +17,12 @@ from fastapi import FastAPI, Request
 
 from tests.e2e.reference_case import earlier_resolutions
 from tests.support.memos import with_unique_memo
+from tests.web.accounts import (  # noqa: F401  (fixtures: real sign-in on a real register)
+    signed_client,
+    signed_desk,
+    signed_register,
+    signed_services,
+)
 from web.app import create_app
 from web.principal import Principal
 from web.services import WebServices

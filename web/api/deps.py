@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated
 
@@ -24,15 +25,24 @@ Services = Annotated[WebServices, Depends(get_services)]
 Signed = Annotated[Principal, Depends(current_principal)]
 
 
-def reader(services: Services, principal: Signed) -> Principal:
+def asked(request: Request) -> str:
+    """What a refused question asked (kept as the refusal's payload): two audits refused
+    to one account are two attempts, not a repeat of one."""
+    return json.dumps({"method": request.method, "path": request.url.path,
+                       "query": str(request.url.query)}, ensure_ascii=False)
+
+
+def reader(services: Services, principal: Signed, request: Request) -> Principal:
     """The principal, if it may read the register (every person's role may)."""
-    actions.permit(services, principal, "read", refusals=actions.READ_LOG)
+    actions.permit(services, principal, "read", refusals=actions.READ_LOG,
+                   payload=asked(request))
     return principal
 
 
-def auditor(services: Services, principal: Signed) -> Principal:
+def auditor(services: Services, principal: Signed, request: Request) -> Principal:
     """The principal, if it may audit (auditors and operators)."""
-    actions.permit(services, principal, "audit", refusals=actions.AUDIT_LOG)
+    actions.permit(services, principal, "audit", refusals=actions.AUDIT_LOG,
+                   payload=asked(request))
     return principal
 
 
