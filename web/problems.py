@@ -168,7 +168,10 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, HTTPException)
         slug, title = HTTP_STATUS.get(error.status_code, ("http-error", "Request refused"))
+        # A refusal that names its field (CSRF's names ``csrf_token``) says so.
+        field = getattr(error, "field", None)
         return problem_response(error.status_code, slug, title, str(error.detail),
+                                field=field if isinstance(field, str) else None,
                                 headers=dict(error.headers or {}) or None)
 
     async def too_deep(request: Request, error: Exception) -> JSONResponse:

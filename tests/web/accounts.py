@@ -9,6 +9,7 @@ production reads, so the tests stay quick.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -19,6 +20,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from domain.ids import proposal_id
 from domain.permissions import Actor, Role
 from domain.register.grants import RoleGrant
 from domain.values import DocumentKind, SourceDocument
@@ -125,3 +127,12 @@ def events_since(system: RegisterSystem, last: int) -> list:
     mapper = system.register.mapper
     return [mapper.to_domain_event(n) for n in
             system.register.recorder.select_notifications(start=last + 1, limit=1000)]
+
+
+async def recorded_draft(system: RegisterSystem, workflow_id: str) -> None:
+    """Wait until the workflow has recorded its draft (just after it starts)."""
+    for _ in range(400):
+        if list(system.register.history(proposal_id(workflow_id))):
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"the draft of {workflow_id} was never recorded")

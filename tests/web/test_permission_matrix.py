@@ -25,6 +25,7 @@ from tests.web.accounts import (
     events_since,
     grant_accounts,
     log_length,
+    recorded_draft,
 )
 from tests.web.test_problems import HOLIDAY
 from tests.workflows.driving import trace
@@ -133,6 +134,7 @@ async def test_every_route_as_every_role_of_every_agency_agrees_with_the_table(
                                        json=draft.model_dump(mode="json", exclude={"proposer"}))
     assert started.status_code == 201, started.text
     workflow_id = started.json()["workflow_id"]
+    await recorded_draft(system, workflow_id)
     bodies = step_bodies(own_case)
     app = signed_client._transport.app
     routes = every_route(app)
