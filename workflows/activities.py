@@ -56,7 +56,7 @@ class RegisterActivities:
             self.register.refuse_attempt(
                 request.workflow_id, attempt_id=request.step_id, step=request.step.step,
                 actor=str(request.actor), reason=error.message, field=error.field,
-                payload=request.step.model_dump_json())
+                payload=request.step.model_dump_json(), username=request.username)
             raise refusal(error) from None
         if recorded and request.step.step in ("decide", "notify"):
             state = self.register.proposal(request.workflow_id).state

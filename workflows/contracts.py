@@ -38,6 +38,9 @@ class StepRequest(_Model):
     key: str | None = Field(default=None, min_length=1, max_length=200)
     """The step's idempotency key, and its step id in the register: a retry sends the same
     key, and the step is taken once. None: the update's id (as before keys)."""
+    username: str | None = Field(default=None, max_length=200)
+    """The signed-in account sending the step (the HTTP API's principal), for the refusal
+    log only: who acts in the register is ``actor``."""
 
 
 UPDATE_FOR_STEP: dict[str, tuple[str, type[StepRequest]]] = {
@@ -117,6 +120,8 @@ class TakeStep(_Model):
     step: Step
     step_id: str
     today: date | None = None
+    username: str | None = None
+    """The account that sent the step, named if the register refuses it."""
 
 
 class ReadRecorded(_Model):

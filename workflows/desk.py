@@ -106,12 +106,12 @@ class ProposalDesk:
         bound = log.bind(workflow_id=workflow_id, proposal_id=str(proposal_id(workflow_id)),
                          step=step.step, actor=str(actor), key=key)
         try:
-            return await self._send(handle, step, actor, key, bound)
+            return await self._send(handle, step, actor, key, bound, username)
         except WorkflowUpdateFailedError as failure:
             refused = failure
         if await self._follow_register(handle, bound):
             try:
-                return await self._send(handle, step, actor, key, bound)
+                return await self._send(handle, step, actor, key, bound, username)
             except WorkflowUpdateFailedError as failure:
                 refused = failure
         error = _as_register_error(refused.cause)
@@ -120,7 +120,8 @@ class ProposalDesk:
         raise error from None
 
     async def _send(self, handle: WorkflowHandle[Any, Any], step: Step, actor: Actor, key: str,
-                    bound: structlog.typing.FilteringBoundLogger) -> StepResult:
+                    bound: structlog.typing.FilteringBoundLogger,
+                    username: str | None = None) -> StepResult:
         # A fresh update id per send: Temporal answers a reused id with the first
         # outcome, even a failure that a retry is meant to get past.
         update_id = f"{key}/{uuid.uuid4().hex[:12]}"
@@ -128,7 +129,8 @@ class ProposalDesk:
         bound.info("step_sent")
         try:
             result: StepResult = await handle.execute_update(
-                step.step, StepRequest(actor=actor, step=step, key=key), id=update_id,
+                step.step, StepRequest(actor=actor, step=step, key=key, username=username),
+                id=update_id,
                 result_type=StepResult)
         except TemporalUnavailable as failure:
             # Temporal cannot say whether the step was taken; the register can.

@@ -168,7 +168,8 @@ class ProposalWorkflow(FollowsTheRegister):
         except RegisterError as error:
             raise refusal(error) from None
 
-    async def _take(self, step: Step, actor: Actor, *, step_id: str) -> StepResult:
+    async def _take(self, step: Step, actor: Actor, *, step_id: str,
+                    username: str | None = None) -> StepResult:
         if step_id in self.applied:  # a retry of a step taken while this one waited
             return self._result(recorded=False)
         # The state may have moved while this handler waited for the lock. (Validators
@@ -177,7 +178,7 @@ class ProposalWorkflow(FollowsTheRegister):
         self._check(step, actor, dates=workflow.patched(DATED_DOCUMENTS))
         recorded = await self._record(RegisterActivities.take_step, TakeStep(
             workflow_id=self.workflow_id, actor=actor, step=step, step_id=step_id,
-            today=self._today()))
+            today=self._today(), username=username))
         if not recorded and await self._adopt_register_if_patched():
             return self._result(recorded=False)
         self.state = process.evolve(self.state, step)
@@ -202,11 +203,12 @@ class ProposalWorkflow(FollowsTheRegister):
                                        non_retryable=True) from None
             raise
 
-    async def _staff_step(self, step: Step, actor: Actor, step_id: str) -> StepResult:
+    async def _staff_step(self, step: Step, actor: Actor, step_id: str,
+                          username: str | None = None) -> StepResult:
         # An update can arrive with the start, before the draft is in the register.
         await workflow.wait_condition(lambda: self.drafted)
         async with self.lock:
-            return await self._take(step, actor, step_id=step_id)
+            return await self._take(step, actor, step_id=step_id, username=username)
 
     def _note(self, step: str, actor: Actor, note: str) -> None:
         self.history.append(HistoryEntry(step=step, actor=str(actor), at=workflow.now(),
@@ -219,7 +221,7 @@ class ProposalWorkflow(FollowsTheRegister):
         """Every staff step is an update named as the step ("endorse", "opinion", …)."""
         request = _step_request(name, args)
         return await self._staff_step(request.step, request.actor,
-                                      request.key or _update_id())
+                                      request.key or _update_id(), request.username)
 
     @take_step.validator
     def _step_allowed(self, name: str, args: Sequence[RawValue]) -> None:

@@ -206,7 +206,7 @@ async def test_a_decision_rescinding_a_clause_that_does_not_exist_is_refused(
     before = await trace(desk, system, workflow_id)
 
     with pytest.raises(ClauseNotFound, match="has no clause 9"):
-        await desk.act(workflow_id, wrong, soc)
+        await desk.act(workflow_id, wrong, soc, username="somchai")
 
     after = await trace(desk, system, workflow_id)
     assert_nothing_but_the_refusal_changed(system, before, after)
@@ -216,8 +216,9 @@ async def test_a_decision_rescinding_a_clause_that_does_not_exist_is_refused(
         "workflow_execution_update_completed_event_attributes": 1})
     assert after.status.stage == "scheduled"
     assert system.register.proposal(workflow_id).state.stage.value == "scheduled"
-    assert_one_refusal(system, workflow_id, actor=str(soc), step="decide",
-                       reason="has no clause 9")
+    kept = assert_one_refusal(system, workflow_id, actor=str(soc), step="decide",
+                              reason="has no clause 9")
+    assert kept.username == "somchai"  # the account that sent it, carried to the activity
 
     decided = await desk.act(workflow_id, decision, soc)
     assert decided.stage == "decided"
