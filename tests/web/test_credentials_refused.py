@@ -111,6 +111,9 @@ async def test_every_bad_bearer_token_is_the_same_401(scene, signed_client, sign
     # The good token still works: the refusals were about the credentials, not the route.
     endorsed = await signed_client.post(step[1], json=endorse, headers=accounts[DPM_HEAD].headers)
     assert endorsed.status_code == 200, endorsed.text
+    # A new password revokes every token the account held (as ``cabinet user passwd`` does).
+    credentials.set_password("dpm-head", "a new password for the account")
+    problem(await signed_client.get(READ[1], headers=accounts[DPM_HEAD].headers), 401)
 
 
 async def test_a_revoked_grant_signs_nobody_in_whatever_token_it_holds(
