@@ -24,7 +24,7 @@ from cli.options import (
 from cli.render import emit_answer, full_text, heading, more, said_empty, table
 from cli.session import handler
 from domain.paperwork.thai_dates import format_thai_date
-from projections.queries import directories, due, obligations, resolutions
+from projections.queries import directories, obligations, resolutions
 from projections.queries.resolutions import ResolutionKey
 
 
@@ -80,6 +80,8 @@ def obligations_command(ctx: Context, at: str, agency: str | None, as_recorded: 
 @handler
 def due_command(ctx: Context, at: str, agency: str | None, as_recorded: str | None) -> int:
     """What falls due next, per obligation, with deadlines moved off holidays."""
+    from projections.queries import due  # the recurrence rules: only this question needs them
+
     answer = due.due(ctx.system, date_option(at, "--at"), agency=_agency(ctx, agency),
                      as_recorded=_as_recorded(as_recorded))
     if ctx.json:

@@ -10,8 +10,8 @@ import structlog
 from eventsourcing.projection import ProjectionRunner
 
 from domain.register.application import Register
+from projections.projection import RegisterProjection
 from projections.runner import CatchUp
-from projections.view import RegisterProjection
 from workers.bootstrap import open_register
 from workers.dev_server import DevServer
 from workers.settings import Settings
