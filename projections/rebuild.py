@@ -22,11 +22,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import structlog
 from pydantic import BaseModel
 
 from domain.errors import InvalidInput
 from projections.batch import Batch
+from projections.logs import get_logger
 from projections.model import ReadModel
 from projections.sql import Cursor, moment
 from projections.stored import stored_data
@@ -35,7 +35,7 @@ from projections.view import BUILT, READ_MODELS, RegisterView, apply_events, han
 if TYPE_CHECKING:
     from eventsourcing.application import Application
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 MODELS = {model.name: model for model in READ_MODELS}
 PAGE = 5000

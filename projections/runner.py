@@ -12,9 +12,9 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import structlog
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Tracking
 
+from projections.logs import get_logger
 from projections.rebuild import ensure_models, models_current, rebuild
 from projections.stored import stored_data
 from projections.view import (
@@ -28,7 +28,7 @@ from projections.view import (
 if TYPE_CHECKING:
     from eventsourcing.application import Application
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 LOOK_AHEAD = 100
 """Events past the views' position looked at before catching up is simply done."""

@@ -19,16 +19,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import structlog
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, StoredEvent
 
+from projections.logs import get_logger
 from workers.storage.checkpoints import SigningKey, development_key, write_checkpoint
 from workers.storage.ledger import DEV_KEY, GENESIS, LedgerKeyError, fingerprint, link, stored_id
 
 if TYPE_CHECKING:
     from projections.view import RegisterView
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 LEDGER_KEY = "LEDGER_KEY"
 """The environment setting that holds the chain's key (the development key if unset)."""
