@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from domain.errors import InvalidInput
 from projections.batch import Batch
@@ -42,6 +42,8 @@ PAGE = 5000
 
 
 class RebuildReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built when a rebuild reports, not at import
+
     models: list[str]
     """The models rebuilt from the log."""
     events: int

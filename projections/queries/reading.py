@@ -71,8 +71,9 @@ def current(source: Source) -> Iterator[Cursor]:
 class Answer(BaseModel):
     """An answer: what ``--json`` prints and what the API will return, as declared here."""
 
+    # Built on first use: a process builds only the answers it gives.
     model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True,
-                              validate_by_name=True, validate_by_alias=True)
+                              validate_by_name=True, validate_by_alias=True, defer_build=True)
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
