@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 log = get_logger(__name__)
 
 LOOK_AHEAD = 100
-"""Events past the views' position looked at before catching up is simply done."""
+"""How many events past the views' position are looked at by topic; past that, the views
+simply catch up."""
 
 
 class CatchUp:
