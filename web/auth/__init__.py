@@ -1,0 +1,1 @@
+"""Signing people in: the identity provider's flow (``oidc``) and its routes."""
