@@ -15,6 +15,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,23 +72,26 @@ def running_provider(redirect_uris: list[str], *, port: int | None = None,
                "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET]
     for uri in redirect_uris:
         command += ["--redirect-uri", uri]
-    log = (PACKAGE / f"provider-{port}.log").open("w")
-    process = subprocess.Popen(command, cwd=PACKAGE, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "NODE_ENV": "test"})
     issuer = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_discovery(issuer, process, timeout)
-        yield LoopbackProvider(issuer=issuer, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                           redirect_uris=tuple(redirect_uris))
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, cwd=PACKAGE, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "NODE_ENV": "test"})
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        Path(log.name).unlink(missing_ok=True)
+            try:
+                _wait_for_discovery(issuer, process, timeout)
+            except RuntimeError as error:
+                log.seek(0)
+                raise RuntimeError(f"{error}\n{log.read()[-4000:]}") from None
+            yield LoopbackProvider(issuer=issuer, client_id=CLIENT_ID,
+                                   client_secret=CLIENT_SECRET,
+                                   redirect_uris=tuple(redirect_uris))
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _wait_for_discovery(issuer: str, process: subprocess.Popen[bytes], timeout: float) -> None:
@@ -95,8 +99,7 @@ def _wait_for_discovery(issuer: str, process: subprocess.Popen[bytes], timeout: 
     url = f"{issuer}/.well-known/openid-configuration"
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the test OpenID provider exited ({process.returncode}); "
-                               f"see {PACKAGE}/provider-*.log")
+            raise RuntimeError(f"the test OpenID provider exited ({process.returncode}):")
         try:
             if httpx.get(url, timeout=1.0).status_code == 200:
                 return

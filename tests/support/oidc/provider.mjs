@@ -7,9 +7,10 @@
 // Sign-in needs no browser: GET /interaction/<uid> answers a small form, and
 // POST /interaction/<uid>/login with `login=<account>` signs that account in and
 // grants the client's scopes in the same step (a first-party client: no consent
-// page). The form may also carry `agency`, `cabinet_role` or `preferred_username`
-// to give the account other claims from then on, so a test can sign in someone
-// whose claims the register does not accept, or whose role changed.
+// page). The form may also carry `agency`, `cabinet_role`, `preferred_username` or
+// `name` to give the account other claims for that sign-in (each sign-in starts
+// from the account's own), so a test can sign in someone whose claims the
+// register does not accept, or whose role changed.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 
@@ -34,12 +35,14 @@ const issuer = `http://127.0.0.1:${port}`;
 
 // The claims each test account starts with; the login form may change them.
 const CLAIM_NAMES = ["agency", "cabinet_role", "preferred_username", "name"];
-const accounts = new Map(Object.entries({
+const ACCOUNTS = Object.freeze({
   somchai: { agency: "SOC", cabinet_role: "staff", name: "Somchai" },
   malee: { agency: "OPDC", cabinet_role: "head", name: "Malee" },
   stranger: { agency: "XYZ", cabinet_role: "staff", name: "Stranger" },
   engine: { agency: "SOC", cabinet_role: "system", name: "Engine" },
-}));
+});
+// What each account's claims are now: its own, changed by its last sign-in's form.
+const accounts = new Map(Object.entries(ACCOUNTS));
 
 function claimsOf(accountId) {
   const claims = accounts.get(accountId);
@@ -104,13 +107,13 @@ provider.use(async (ctx, next) => {
   if (ctx.method !== "POST" || !match[2]) ctx.throw(405);
   const form = await readForm(ctx.req);
   const accountId = form.get("login") ?? "";
-  if (!accounts.has(accountId)) {
+  if (!Object.hasOwn(ACCOUNTS, accountId)) {
     await provider.interactionFinished(ctx.req, ctx.res, {
       error: "access_denied", error_description: "unknown account" });
     ctx.respond = false;
     return;
   }
-  const claims = { ...accounts.get(accountId) };
+  const claims = { ...ACCOUNTS[accountId] };
   for (const name of CLAIM_NAMES) if (form.has(name)) claims[name] = form.get(name);
   accounts.set(accountId, claims);
   const grant = new provider.Grant({ accountId, clientId: details.params.client_id });
