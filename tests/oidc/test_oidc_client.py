@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from domain.permissions import Role
 from tests.oidc.conftest import IN_PROCESS_APP
 from tests.support.oidc_provider import sign_in_at_provider
-from web.auth.oidc import OidcClient, PendingSignIn, SignInRefused, map_claims
+from web.auth.oidc import OidcClient, OidcRefused, PendingSignIn, map_claims
 from workers.web_settings import OidcSettings
 
 REDIRECT = f"{IN_PROCESS_APP}/auth/oidc/callback"
@@ -72,7 +72,7 @@ def test_the_authorization_request_carries_pkce_state_and_nonce(client):
 
 def test_a_wrong_state_is_refused_before_the_code_is_spent(client):
     pending, query = _authorize(client, "somchai")
-    with pytest.raises(SignInRefused, match="state"):
+    with pytest.raises(OidcRefused, match="state"):
         client.finish(pending, state="someone-elses-state", code=query["code"])
     # the code was not exchanged: the right state still finishes the sign-in
     assert _finish(client, pending, query)["sub"] == "somchai"
@@ -81,14 +81,14 @@ def test_a_wrong_state_is_refused_before_the_code_is_spent(client):
 def test_a_code_used_once_is_refused_the_second_time(client):
     pending, query = _authorize(client, "malee")
     assert _finish(client, pending, query)["sub"] == "malee"
-    with pytest.raises(SignInRefused, match="refused the code") as refused:
+    with pytest.raises(OidcRefused, match="refused the code") as refused:
         _finish(client, pending, query)
     assert "invalid_grant" in refused.value.reason
 
 
 def test_without_the_pkce_verifier_the_provider_refuses_the_code(client):
     _pending, query = _authorize(client, "somchai")
-    with pytest.raises(SignInRefused, match="invalid_grant"):
+    with pytest.raises(OidcRefused, match="invalid_grant"):
         client.exchange(query["code"], "a-verifier-that-is-not-the-one-behind-the-challenge")
 
 
@@ -111,7 +111,7 @@ def test_an_id_token_altered_after_signing_is_refused(client):
     header, payload, signature = id_token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     forged = ".".join([header, _b64({**claims, "sub": "malee"}), signature])
-    with pytest.raises(SignInRefused, match="Signature verification failed"):
+    with pytest.raises(OidcRefused, match="Signature verification failed"):
         client.verify_id_token(forged, nonce)
 
 
@@ -121,7 +121,7 @@ def test_an_id_token_signed_with_another_key_under_the_providers_key_id_is_refus
     kid = jwt.get_unverified_header(id_token)["kid"]
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forged = jwt.encode(claims, other_key, algorithm="RS256", headers={"kid": kid})
-    with pytest.raises(SignInRefused, match="Signature verification failed"):
+    with pytest.raises(OidcRefused, match="Signature verification failed"):
         client.verify_id_token(forged, nonce)
 
 
@@ -132,13 +132,13 @@ def test_an_id_token_signed_with_the_client_secret_is_refused(client):
     kid = jwt.get_unverified_header(id_token)["kid"]
     forged = jwt.encode(claims, client.settings.client_secret, algorithm="HS256",
                         headers={"kid": kid})
-    with pytest.raises(SignInRefused, match="not valid"):
+    with pytest.raises(OidcRefused, match="not valid"):
         client.verify_id_token(forged, nonce)
 
 
 def test_an_id_token_for_another_sign_in_is_refused_by_its_nonce(client):
     id_token, _nonce = _real_id_token(client)
-    with pytest.raises(SignInRefused, match="nonce"):
+    with pytest.raises(OidcRefused, match="nonce"):
         client.verify_id_token(id_token, "the-nonce-of-another-sign-in")
 
 
@@ -146,7 +146,7 @@ def test_an_id_token_for_another_client_is_refused(client, oidc_provider):
     id_token, nonce = _real_id_token(client)
     other = OidcClient(OidcSettings(issuer=oidc_provider.issuer, client_id="another-app",
                                     client_secret="x"), REDIRECT)
-    with pytest.raises(SignInRefused, match=r"(?i)audience"):
+    with pytest.raises(OidcRefused, match=r"(?i)audience"):
         other.verify_id_token(id_token, nonce)
     other.close()
 
@@ -156,7 +156,7 @@ def test_a_provider_answering_for_another_issuer_is_refused(oidc_provider):
     base = oidc_provider.issuer.replace("127.0.0.1", "localhost")
     client = OidcClient(OidcSettings(issuer=base, client_id=oidc_provider.client_id,
                                      client_secret=oidc_provider.client_secret), REDIRECT)
-    with pytest.raises(SignInRefused, match="another issuer"):
+    with pytest.raises(OidcRefused, match="another issuer"):
         client.begin()
     client.close()
 
@@ -173,12 +173,12 @@ def test_the_claims_map_refuses_what_the_register_does_not_hold(client):
         "cabinet_role": {**base, "cabinet_role": "system"},
     }
     for claim, claims in refusals.items():
-        with pytest.raises(SignInRefused) as refused:
+        with pytest.raises(OidcRefused) as refused:
             map_claims(claims, settings, known)
         assert (refused.value.claim, refused.value.status) == (claim, 403)
     for claim in ("agency", "cabinet_role", "preferred_username"):
         without = {k: v for k, v in base.items() if k != claim}
-        with pytest.raises(SignInRefused, match=f"no '{claim}' claim"):
+        with pytest.raises(OidcRefused, match=f"no '{claim}' claim"):
             map_claims(without, settings, known)
-    with pytest.raises(SignInRefused, match="'approver'"):
+    with pytest.raises(OidcRefused, match="'approver'"):
         map_claims({**base, "cabinet_role": "approver"}, settings, known)

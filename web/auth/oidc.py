@@ -38,7 +38,7 @@ would then be the key, and anyone holding it could mint tokens)."""
 CLOCK_SKEW_SECONDS = 60
 
 
-class SignInRefused(Exception):
+class OidcRefused(Exception):
     """Sign-in stops here; ``reason`` is safe to show the person, ``claim`` names
     the claim at fault when one is."""
 
@@ -92,7 +92,7 @@ def _fetch_json(response: httpx.Response, what: str) -> dict[str, Any]:
         body = None
     if response.status_code != 200 or not isinstance(body, dict):
         detail = body.get("error") if isinstance(body, dict) else None
-        raise SignInRefused(f"the identity provider refused the {what}"
+        raise OidcRefused(f"the identity provider refused the {what}"
                             + (f" ({detail})" if detail else ""), status=502
                             if detail is None else 400)
     return body
@@ -117,10 +117,10 @@ class OidcClient:
             try:
                 body = _fetch_json(self._http.get(url), "discovery request")
             except httpx.HTTPError as error:
-                raise SignInRefused("the identity provider cannot be reached", status=502
+                raise OidcRefused("the identity provider cannot be reached", status=502
                                     ) from error
             if str(body.get("issuer", "")).rstrip("/") != self.settings.issuer:
-                raise SignInRefused("the identity provider's discovery document names "
+                raise OidcRefused("the identity provider's discovery document names "
                                     "another issuer", status=502)
             self._metadata = ProviderMetadata(
                 issuer=str(body["issuer"]),
@@ -151,10 +151,10 @@ class OidcClient:
                issuer: str | None = None) -> dict[str, Any]:
         """The person's verified claims, from the provider's answer at the callback."""
         if not hmac.compare_digest(state.encode(), pending.state.encode()):
-            raise SignInRefused("the sign-in's state does not match: start again")
+            raise OidcRefused("the sign-in's state does not match: start again")
         # RFC 9207: a provider that names itself on the redirect must be ours.
         if issuer is not None and issuer.rstrip("/") != self.settings.issuer:
-            raise SignInRefused("the answer came from another identity provider")
+            raise OidcRefused("the answer came from another identity provider")
         tokens = self.exchange(code, pending.verifier)
         claims = self.verify_id_token(str(tokens.get("id_token", "")), pending.nonce)
         wanted = (self.settings.agency_claim, self.settings.role_claim,
@@ -173,7 +173,7 @@ class OidcClient:
                       "redirect_uri": self.redirect_uri, "code_verifier": verifier},
                 auth=(self.settings.client_id, self.settings.client_secret))
         except httpx.HTTPError as error:
-            raise SignInRefused("the identity provider cannot be reached", status=502
+            raise OidcRefused("the identity provider cannot be reached", status=502
                                 ) from error
         return _fetch_json(response, "code (it may have been used already)")
 
@@ -190,13 +190,13 @@ class OidcClient:
                 leeway=CLOCK_SKEW_SECONDS,
                 options={"require": ["iss", "aud", "exp", "iat", "sub", "nonce"]})
         except (jwt.PyJWTError, jwt.PyJWKClientError) as error:
-            raise SignInRefused(f"the ID token is not valid ({error})") from error
+            raise OidcRefused(f"the ID token is not valid ({error})") from error
         audience = claims["aud"]
         if isinstance(audience, list) and len(audience) > 1 and \
                 claims.get("azp") != self.settings.client_id:
-            raise SignInRefused("the ID token was issued to another party")
+            raise OidcRefused("the ID token was issued to another party")
         if not hmac.compare_digest(str(claims["nonce"]).encode(), nonce.encode()):
-            raise SignInRefused("the ID token's nonce is not this sign-in's: start again")
+            raise OidcRefused("the ID token's nonce is not this sign-in's: start again")
         return claims
 
     def userinfo(self, access_token: str, subject: str) -> dict[str, Any]:
@@ -207,12 +207,12 @@ class OidcClient:
             response = self._http.get(endpoint,
                                       headers={"Authorization": f"Bearer {access_token}"})
         except httpx.HTTPError as error:
-            raise SignInRefused("the identity provider cannot be reached", status=502
+            raise OidcRefused("the identity provider cannot be reached", status=502
                                 ) from error
         claims = _fetch_json(response, "userinfo request")
         # OIDC Core 5.3.2: userinfo about anyone else must not be used.
         if claims.get("sub") != subject:
-            raise SignInRefused("the identity provider's userinfo is about someone else")
+            raise OidcRefused("the identity provider's userinfo is about someone else")
         return claims
 
     def close(self) -> None:
@@ -231,22 +231,22 @@ def map_claims(claims: dict[str, Any], settings: OidcSettings,
     for name in (settings.username_claim, settings.agency_claim, settings.role_claim):
         value = claims.get(name)
         if not isinstance(value, str) or not value.strip():
-            raise SignInRefused(f"the identity provider gave no {name!r} claim",
+            raise OidcRefused(f"the identity provider gave no {name!r} claim",
                                 claim=name, status=403)
         values[name] = value.strip()
     role_text = values[settings.role_claim].lower()
     if role_text not in {role.value for role in Role} or role_text == Role.SYSTEM:
-        raise SignInRefused(f"the role {values[settings.role_claim]!r} (claim "
+        raise OidcRefused(f"the role {values[settings.role_claim]!r} (claim "
                             f"{settings.role_claim!r}) is not one a person may hold here",
                             claim=settings.role_claim, status=403)
     try:
         actor = Actor(agency=values[settings.agency_claim], role=Role(role_text))
     except ValidationError as error:
-        raise SignInRefused(f"the agency {values[settings.agency_claim]!r} (claim "
+        raise OidcRefused(f"the agency {values[settings.agency_claim]!r} (claim "
                             f"{settings.agency_claim!r}) is not an agency code",
                             claim=settings.agency_claim, status=403) from error
     if actor.agency not in known_agencies:
-        raise SignInRefused(f"the agency {actor.agency!r} (claim {settings.agency_claim!r}) "
+        raise OidcRefused(f"the agency {actor.agency!r} (claim {settings.agency_claim!r}) "
                             "is not in the register's directory",
                             claim=settings.agency_claim, status=403)
     return OidcIdentity(issuer=settings.issuer, subject=str(claims["sub"]),

@@ -25,7 +25,7 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.auth.oidc import OidcClient, OidcIdentity, PendingSignIn, SignInRefused, map_claims
+from web.auth.oidc import OidcClient, OidcIdentity, OidcRefused, PendingSignIn, map_claims
 from web.principal import Principal
 
 FLOW_COOKIE = "cabinet_oidc_flow"
@@ -60,21 +60,21 @@ def _seal(pending: PendingSignIn, secret_key: str) -> str:
 
 def _unseal(sealed: str | None, secret_key: str) -> PendingSignIn:
     if not sealed:
-        raise SignInRefused("this browser has no sign-in under way (or it took over "
+        raise OidcRefused("this browser has no sign-in under way (or it took over "
                             f"{FLOW_SECONDS // 60} minutes): start again")
     try:
         body: dict[str, Any] = jwt.decode(sealed, secret_key, algorithms=["HS256"],
                                           options={"require": ["exp"]})
     except jwt.PyJWTError as error:
-        raise SignInRefused("the sign-in under way has expired or was altered: "
+        raise OidcRefused("the sign-in under way has expired or was altered: "
                             "start again") from error
     if body.get("purpose") != "oidc-flow":
-        raise SignInRefused("the sign-in under way was altered: start again")
+        raise OidcRefused("the sign-in under way was altered: start again")
     return PendingSignIn(state=str(body["state"]), nonce=str(body["nonce"]),
                          verifier=str(body["verifier"]))
 
 
-def refusal_page(refused: SignInRefused) -> HTMLResponse:
+def refusal_page(refused: OidcRefused) -> HTMLResponse:
     """A page the person can read, saying why and what to do; no detail of the tokens."""
     body = (
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
@@ -91,7 +91,7 @@ def oidc_router(sign_in: OidcSignIn) -> APIRouter:
     def start() -> Response:
         try:
             url, pending = sign_in.client.begin()
-        except SignInRefused as refused:
+        except OidcRefused as refused:
             log.warning("oidc.start_refused", reason=refused.reason)
             return refusal_page(refused)
         response = RedirectResponse(url, status_code=303)
@@ -106,7 +106,7 @@ def oidc_router(sign_in: OidcSignIn) -> APIRouter:
         try:
             identity = _signed_in(sign_in, request.cookies.get(FLOW_COOKIE), query)
             sign_in.record_grant(identity)
-        except SignInRefused as refused:
+        except OidcRefused as refused:
             log.warning("oidc.sign_in_refused", reason=refused.reason, claim=refused.claim)
             response: Response = refusal_page(refused)
         else:
@@ -129,10 +129,10 @@ def _signed_in(sign_in: OidcSignIn, sealed: str | None,
     if query.get("error"):
         # The provider's own words about why (the person cancelled, was denied).
         reason = query.get("error_description") or query["error"]
-        raise SignInRefused(f"the identity provider did not sign you in: {reason}",
+        raise OidcRefused(f"the identity provider did not sign you in: {reason}",
                             status=403)
     code, state = query.get("code"), query.get("state")
     if not code or not state:
-        raise SignInRefused("the identity provider's answer lacks its code or state")
+        raise OidcRefused("the identity provider's answer lacks its code or state")
     claims = sign_in.client.finish(pending, state=state, code=code, issuer=query.get("iss"))
     return map_claims(claims, sign_in.client.settings, sign_in.known_agencies())
