@@ -8,8 +8,10 @@ import pytest
 
 from tests.support.oidc_provider import LoopbackProvider, running_provider
 
-IN_PROCESS_APP = "http://testserver"
-"""Where starlette's TestClient serves the app; registered as a redirect URI too."""
+IN_PROCESS_APP = "http://127.0.0.1"
+"""Where starlette's TestClient serves the app (in process, no port is opened);
+registered as a redirect URI too. Plain-http loopback, so in development the
+app's cookies go without ``Secure`` and the test's cookie jar sends them back."""
 
 
 @pytest.fixture(scope="session")

@@ -41,7 +41,7 @@ def _me(browser: TestClient) -> httpx.Response:
 
 
 def test_a_person_signs_in_at_the_provider_and_the_app_knows_them(app):
-    with TestClient(app.app) as browser:
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         assert _me(browser).status_code == 401
         callback = _at_provider(_start(browser), "malee")
         response = browser.get(callback, follow_redirects=False)
@@ -56,7 +56,7 @@ def test_a_person_signs_in_at_the_provider_and_the_app_knows_them(app):
 
 
 def test_a_tampered_state_is_refused_and_opens_no_session(app):
-    with TestClient(app.app) as browser:
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         callback = _at_provider(_start(browser), "somchai")
         response = browser.get(callback.replace("state=", "state=x"), follow_redirects=False)
         assert response.status_code == 400
@@ -67,10 +67,10 @@ def test_a_tampered_state_is_refused_and_opens_no_session(app):
 
 
 def test_a_callback_replayed_after_sign_in_is_refused(app):
-    with TestClient(app.app) as browser:
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         callback = _at_provider(_start(browser), "somchai")
         assert browser.get(callback, follow_redirects=False).status_code == 303
-    with TestClient(app.app) as another_browser:
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as another_browser:
         # the flow cookie is gone, so the stolen callback address is worth nothing
         response = another_browser.get(callback, follow_redirects=False)
         assert response.status_code == 400
@@ -79,7 +79,7 @@ def test_a_callback_replayed_after_sign_in_is_refused(app):
 
 
 def test_a_code_replayed_within_a_fresh_flow_is_refused_by_the_provider(app):
-    with TestClient(app.app) as browser:
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         callback = _at_provider(_start(browser), "somchai")
         assert browser.get(callback, follow_redirects=False).status_code == 303
         browser.cookies.clear()
@@ -100,7 +100,7 @@ def test_a_code_replayed_within_a_fresh_flow_is_refused_by_the_provider(app):
     ({"cabinet_role": "minister"}, "'minister' (claim 'cabinet_role')"),
 ])
 def test_claims_the_register_does_not_hold_refuse_sign_in(app, claims, says):
-    with TestClient(app.app) as browser:
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         callback = _at_provider(_start(browser), "somchai", **claims)
         response = browser.get(callback, follow_redirects=False)
         assert response.status_code == 403
@@ -112,7 +112,7 @@ def test_claims_the_register_does_not_hold_refuse_sign_in(app, claims, says):
 
 
 def test_the_provider_saying_no_is_shown_and_opens_no_session(app):
-    with TestClient(app.app) as browser:
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         callback = _at_provider(_start(browser), "nobody-known-there")
         response = browser.get(callback, follow_redirects=False)
         assert response.status_code == 403
@@ -121,7 +121,7 @@ def test_the_provider_saying_no_is_shown_and_opens_no_session(app):
 
 
 def test_a_new_role_in_the_claims_is_recorded_as_a_new_grant(app):
-    with TestClient(app.app) as browser:
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         browser.get(_at_provider(_start(browser), "somchai"), follow_redirects=False)
         assert app.current_grant("somchai") == ("SOC", "staff")
         browser.cookies.clear()

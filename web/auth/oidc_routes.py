@@ -48,7 +48,7 @@ class OidcSignIn:
     record_grant: Callable[[OidcIdentity], None]
     """Make the register's grant for the account match the claims (see
     ``web.auth.oidc_grants``); called before the session opens."""
-    open_session: Callable[[Response, Principal], None]
+    open_session: Callable[[Response, Principal], object]
 
 
 def _seal(pending: PendingSignIn, secret_key: str) -> str:
