@@ -1,68 +1,48 @@
-"""The sign-in routes mounted on a small app, with a session and ``/api/me``.
-
-Sessions here are the tests' own (a random id in ``cabinet_session`` naming a
-principal in memory) until the app's authenticator takes their place.
-"""
+"""The sign-in routes mounted as the app mounts them: the register's authenticator
+(sessions in the credential store, principals from the register's grants) and its
+``/api/me``, with the identity provider configured."""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, field
+import dataclasses
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from tests.oidc.conftest import IN_PROCESS_APP
 from tests.support.oidc_provider import LoopbackProvider
-from web.auth.oidc import OidcClient, OidcIdentity
-from web.auth.oidc_routes import CALLBACK_PATH, OidcSignIn, oidc_router
-from web.authentication import Unauthenticated, current_principal
-from web.principal import Principal
+from web.auth import RegisterAuthenticator, open_credentials
+from web.auth import router as sign_in_routes
+from web.auth.oidc_register import oidc_sign_in
+from web.auth.oidc_routes import oidc_router
+from web.authentication import Unauthenticated
 from workers.bootstrap import RegisterSystem
+from workers.settings import Settings
 from workers.web_settings import OidcSettings
 
 SESSION_COOKIE = "cabinet_session"
 
 
-@dataclass
-class SignInApp:
-    app: FastAPI
-    sessions: dict[str, Principal] = field(default_factory=dict)
-    grants: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    def from_request(self, request: Request) -> Principal | None:
-        return self.sessions.get(request.cookies.get(SESSION_COOKIE, ""))
-
-    def open_session(self, response: Response, principal: Principal) -> None:
-        token = secrets.token_urlsafe(32)
-        self.sessions[token] = principal
-        response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
-
-    def record_grant(self, identity: OidcIdentity) -> None:
-        self.grants[identity.username] = (identity.agency, identity.role.value)
-
-    def current_grant(self, username: str) -> tuple[str, str] | None:
-        return self.grants.get(username)
+def with_provider(settings: Settings, provider: LoopbackProvider) -> Settings:
+    oidc = OidcSettings(issuer=provider.issuer, client_id=provider.client_id,
+                        client_secret=provider.client_secret)
+    # cheap password hashing, as the identity tests have it: no password is used here
+    web = dataclasses.replace(settings.web, oidc=oidc, public_url=IN_PROCESS_APP,
+                              password_time_cost=1, password_memory_kib=64)
+    return dataclasses.replace(settings, web=web)
 
 
-def sign_in_app(provider: LoopbackProvider, system: RegisterSystem) -> SignInApp:
-    settings = OidcSettings(issuer=provider.issuer, client_id=provider.client_id,
-                            client_secret=provider.client_secret)
+def sign_in_app(settings: Settings, system: RegisterSystem) -> FastAPI:
+    authenticator = RegisterAuthenticator(settings, system, open_credentials(system))
     app = FastAPI()
-    result = SignInApp(app=app)
-    app.state.authenticator = result
-    app.include_router(oidc_router(OidcSignIn(
-        client=OidcClient(settings, f"{IN_PROCESS_APP}{CALLBACK_PATH}"),
-        secret_key=secrets.token_urlsafe(32), secure_cookies=False,
-        known_agencies=system.register.known_agencies,
-        record_grant=result.record_grant, open_session=result.open_session)))
+    app.state.authenticator = authenticator
+    app.include_router(sign_in_routes)
+    sign_in = oidc_sign_in(settings, system, authenticator)
+    assert sign_in is not None
+    app.include_router(oidc_router(sign_in))
 
     @app.exception_handler(Unauthenticated)
     def _unauthenticated(request: Request, error: Unauthenticated) -> JSONResponse:
         return JSONResponse({"title": error.message}, status_code=401)
 
-    @app.get("/api/me")
-    def me(principal: Principal = Depends(current_principal)) -> Principal:  # noqa: B008
-        return principal
-
-    return result
+    return app

@@ -7,19 +7,34 @@ leaves the browser without a session and says why on a page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.oidc.app import SESSION_COOKIE, SignInApp, sign_in_app
+from projections.queries.grants import grants_on, held_grant, today, who_could
+from tests.oidc.app import SESSION_COOKIE, sign_in_app, with_provider
 from tests.oidc.conftest import IN_PROCESS_APP
 from tests.support.oidc_provider import sign_in_at_provider
 from web.auth.oidc_routes import FLOW_COOKIE
+from workers.bootstrap import RegisterSystem
+
+
+@dataclass
+class SignInApp:
+    app: FastAPI
+    system: RegisterSystem
+
+    def current_grant(self, username: str) -> tuple[str, str] | None:
+        held = held_grant(self.system, username)
+        return (held.agency, held.role) if held else None
 
 
 @pytest.fixture
-def app(oidc_provider, system) -> SignInApp:
-    return sign_in_app(oidc_provider, system)
+def app(oidc_provider, settings, system) -> SignInApp:
+    return SignInApp(sign_in_app(with_provider(settings, oidc_provider), system), system)
 
 
 def _start(browser: TestClient) -> str:
@@ -40,7 +55,7 @@ def _me(browser: TestClient) -> httpx.Response:
     return browser.get("/api/me")
 
 
-def test_a_person_signs_in_at_the_provider_and_the_app_knows_them(app):
+def test_a_person_signs_in_at_the_provider_and_the_app_knows_them(app, oidc_provider):
     with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         assert _me(browser).status_code == 401
         callback = _at_provider(_start(browser), "malee")
@@ -52,7 +67,10 @@ def test_a_person_signs_in_at_the_provider_and_the_app_knows_them(app):
     assert me.status_code == 200
     assert me.json() == {"username": "malee", "agency": "OPDC", "role": "head",
                          "signed_in_by": "oidc"}
-    assert app.current_grant("malee") == ("OPDC", "head")
+    # the role is the register's grant, recorded on the provider's word
+    (grant,) = grants_on(app.system, None, "malee").grants
+    assert (grant.agency, grant.role, grant.granted_by) == ("OPDC", "head", "SOC:operator")
+    assert f"identity provider {oidc_provider.issuer}" in grant.reason
 
 
 def test_a_tampered_state_is_refused_and_opens_no_session(app):
@@ -111,6 +129,16 @@ def test_claims_the_register_does_not_hold_refuse_sign_in(app, claims, says):
     assert app.current_grant("somchai") is None
 
 
+def test_a_username_the_register_cannot_hold_refuses_sign_in(app):
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
+        callback = _at_provider(_start(browser), "somchai", preferred_username="Somchai J.")
+        response = browser.get(callback, follow_redirects=False)
+        assert response.status_code == 403
+        assert "is not one the register can hold" in response.text
+        assert SESSION_COOKIE not in browser.cookies
+    assert app.current_grant("somchai") is None
+
+
 def test_the_provider_saying_no_is_shown_and_opens_no_session(app):
     with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         callback = _at_provider(_start(browser), "nobody-known-there")
@@ -122,10 +150,22 @@ def test_the_provider_saying_no_is_shown_and_opens_no_session(app):
 
 def test_a_new_role_in_the_claims_is_recorded_as_a_new_grant(app):
     with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
-        browser.get(_at_provider(_start(browser), "somchai"), follow_redirects=False)
-        assert app.current_grant("somchai") == ("SOC", "staff")
-        browser.cookies.clear()
-        browser.get(_at_provider(_start(browser), "somchai", cabinet_role="head"),
-                    follow_redirects=False)
-        assert _me(browser).json()["role"] == "head"
+        for role in ("staff", "staff", "head"):
+            browser.cookies.clear()
+            callback = _at_provider(_start(browser), "somchai", cabinet_role=role)
+            assert browser.get(callback, follow_redirects=False).status_code == 303
+            assert _me(browser).json()["role"] == role
+    # the same claims twice record one grant; the new role replaces it
+    grants = grants_on(app.system, None, "somchai").grants
+    assert [(g.role, g.effective_until is None) for g in grants] == [("staff", False),
+                                                                      ("head", True)]
     assert app.current_grant("somchai") == ("SOC", "head")
+
+
+def test_who_could_approve_names_the_person_the_provider_signed_in(app):
+    with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
+        callback = _at_provider(_start(browser), "malee", agency="PM", cabinet_role="head")
+        response = browser.get(callback, follow_redirects=False)
+        assert response.status_code == 303
+    could = who_could(app.system, "approve", today())
+    assert ("malee", "PM", "head") in {(c.username, c.agency, c.role) for c in could.accounts}
