@@ -12,6 +12,12 @@ other claims, or when an operator revokes it (``cabinet user revoke``).
 
 The provider's username claim names the register's account: the same name
 signed in by password and by the provider is the same account.
+
+``create_app`` mounts the routes when a provider is configured::
+
+    sign_in = oidc_sign_in(services.settings, services.system, services.authenticator)
+    if sign_in is not None:
+        app.include_router(oidc_router(sign_in))
 """
 
 from __future__ import annotations
