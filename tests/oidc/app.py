@@ -1,21 +1,17 @@
-"""The sign-in routes mounted as the app mounts them: the register's authenticator
-(sessions in the credential store, principals from the register's grants) and its
-``/api/me``, with the identity provider configured."""
+"""The whole app as a serving process builds it (``web.services.serving``), with the
+identity provider configured: the register's authenticator, the desk's sessions in the
+credential store, principals from the register's grants, and the API behind them."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from tests.oidc.conftest import IN_PROCESS_APP
 from tests.support.oidc_provider import LoopbackProvider
-from web.auth import RegisterAuthenticator, open_credentials
-from web.auth import router as sign_in_routes
-from web.auth.oidc_register import oidc_sign_in
-from web.auth.oidc_routes import oidc_router
-from web.authentication import Unauthenticated
+from web.app import create_app
+from web.services import serving
 from workers.bootstrap import RegisterSystem
 from workers.settings import Settings
 from workers.web_settings import OidcSettings
@@ -33,16 +29,6 @@ def with_provider(settings: Settings, provider: LoopbackProvider) -> Settings:
 
 
 def sign_in_app(settings: Settings, system: RegisterSystem) -> FastAPI:
-    authenticator = RegisterAuthenticator(settings, system, open_credentials(system))
-    app = FastAPI()
-    app.state.authenticator = authenticator
-    app.include_router(sign_in_routes)
-    sign_in = oidc_sign_in(settings, system, authenticator)
-    assert sign_in is not None
-    app.include_router(oidc_router(sign_in))
-
-    @app.exception_handler(Unauthenticated)
-    def _unauthenticated(request: Request, error: Unauthenticated) -> JSONResponse:
-        return JSONResponse({"title": error.message}, status_code=401)
-
-    return app
+    # the test's register, told of the provider (only the web settings differ)
+    system.settings = settings
+    return create_app(serving(system))

@@ -58,12 +58,15 @@ def _me(browser: TestClient) -> httpx.Response:
 def test_a_person_signs_in_at_the_provider_and_the_app_knows_them(app, oidc_provider):
     with TestClient(app.app, base_url=IN_PROCESS_APP) as browser:
         assert _me(browser).status_code == 401
+        assert browser.get("/api/agencies").status_code == 401
         callback = _at_provider(_start(browser), "malee")
         response = browser.get(callback, follow_redirects=False)
         assert (response.status_code, response.headers["location"]) == (303, "/")
         assert SESSION_COOKIE in browser.cookies
         assert FLOW_COOKIE not in browser.cookies  # a flow is used once
         me = _me(browser)
+        # the API behind sign-in answers the session as that person
+        assert browser.get("/api/agencies").status_code == 200
     assert me.status_code == 200
     assert me.json() == {"username": "malee", "agency": "OPDC", "role": "head",
                          "signed_in_by": "oidc"}

@@ -13,17 +13,13 @@ other claims, or when an operator revokes it (``cabinet user revoke``).
 The provider's username claim names the register's account: the same name
 signed in by password and by the provider is the same account.
 
-``create_app`` mounts the routes when a provider is configured::
-
-    sign_in = oidc_sign_in(services.settings, services.system, services.authenticator)
-    if sign_in is not None:
-        app.include_router(oidc_router(sign_in))
+``web.app.create_app`` mounts the routes when a provider is configured.
 """
 
 from __future__ import annotations
 
 from ipaddress import ip_address
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 import structlog
@@ -96,6 +92,7 @@ def check_oidc_settings(settings: Settings) -> None:
             raise SettingsError("CABINET_OIDC_ISSUER must be an https URL outside development")
 
 
+@runtime_checkable
 class OpensSessions(Protocol):
     """The app's authenticator (``web.auth.RegisterAuthenticator``) as sign-in uses it."""
 
@@ -104,12 +101,15 @@ class OpensSessions(Protocol):
 
 
 def oidc_sign_in(settings: Settings, system: RegisterSystem,
-                 authenticator: OpensSessions) -> OidcSignIn | None:
+                 authenticator: object) -> OidcSignIn | None:
     """The routes' wiring for ``create_app``; None when no provider is configured."""
     oidc = settings.web.oidc
     if oidc is None:
         return None
     check_oidc_settings(settings)
+    if not isinstance(authenticator, OpensSessions):
+        raise SettingsError("sign-in by OpenID Connect needs the register's authenticator, "
+                            "which opens the desk's sessions")
     return OidcSignIn(
         client=OidcClient(oidc, f"{settings.web.base_url}{CALLBACK_PATH}"),
         secret_key=serving_secret(settings).decode(),
