@@ -35,9 +35,9 @@ def environment(data_dir: Path, http_port: int, temporal_port: int, ui_port: int
 
 
 def add_account(env: dict[str, str], username: str, agency: str, role: str) -> None:
-    """``cabinet user add`` (an operator's local command), the password typed twice."""
+    """``cabinet user add`` (an operator's local command), the password on stdin."""
     done = subprocess.run([str(CABINET), "user", "add", username, "--agency", agency,
-                           "--role", role], input=f"{PASSWORD}\n{PASSWORD}\n", env=env,
+                           "--role", role, "--password-stdin"], input=f"{PASSWORD}\n", env=env,
                           capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         raise RuntimeError(f"cabinet user add {username} failed ({done.returncode}): "
@@ -83,7 +83,7 @@ class Server:
                 raise RuntimeError(f"cabinet server exited ({self.process.returncode}); "
                                    f"see {self.log_file}")
             try:
-                if httpx.get(f"{self.url}/openapi.json", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/api/openapi.json", timeout=2).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
