@@ -96,7 +96,8 @@ def bench(args: argparse.Namespace, folder: Path, meter: CpuMeter) -> dict[str, 
             figures["pages"] = pages.timed_pages(server.url, auditor, server.tokens[AUDITOR[0]],
                                                  kinds, args.rounds)
         names = list(people)
-        sessions = [pages.sign_in(server.url, names[i % len(names)])
+        sessions = [(pages.sign_in(server.url, names[i % len(names)]),
+                     people[names[i % len(names)]][1] == "auditor")
                     for i in range(args.people)]
         log(f"{args.people} people browsing for {args.seconds} s, {args.steppers} of them "
             "stepping a proposal")
@@ -124,7 +125,7 @@ def report(figures: dict[str, Any]) -> None:
     timed = figures["pages"]
     row("pages", f"server time ({timed['server_time_from']}), each beside its baseline")
     for name, p in timed["pages"].items():
-        row(f"  {name}"[:13], f"p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms = "
+        row(f"  {name}", f"p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms = "
             f"{p['ratio_p50']:.2f}x {p['baseline']} (p50 {p['baseline_p50_ms']} ms)")
     for sample in timed["errors"][:5]:
         row("", f"error: {sample}")

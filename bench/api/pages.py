@@ -40,7 +40,6 @@ class Page:
 def pages(agency: str, day: str, resolution_id: str, workflow_id: str, search: str
           ) -> list[Page]:
     """Every page kind of the desk, each with the API answer it is compared with."""
-    month = day[:7]
     return [
         Page("my work", "/", "/api/proposals"),
         Page("board", "/proposals", "/api/proposals"),
@@ -49,7 +48,7 @@ def pages(agency: str, day: str, resolution_id: str, workflow_id: str, search: s
              f"/api/obligations?at={day}&agency={agency}"),
         Page("resolution", f"/resolutions/{resolution_id}?at={day}",
              f"/api/resolutions/{resolution_id}?at={day}"),
-        Page("due dates", f"/due/{agency}?month={month}", f"/api/due?at={day}&agency={agency}"),
+        Page("due dates", f"/due/{agency}?month={day}", f"/api/due?at={day}&agency={agency}"),
         Page("search", f"/search?q={search}", "/api/me"),
         Page("audit", "/audit", "/api/me"),
     ]
@@ -124,10 +123,12 @@ async def _browse(http: httpx.AsyncClient, cookies: httpx.Cookies, kinds: list[P
             crowd.page_errors.append(f"{page.path}: {answer.status_code}")
 
 
-async def crowd(server: Server, people: list[httpx.Cookies], kinds: list[Page],
+async def crowd(server: Server, people: list[tuple[httpx.Cookies, bool]], kinds: list[Page],
                 steppers: list[ProposalRecord], seconds: float, seed: int) -> dict[str, Any]:
-    """Everyone browses for ``seconds``; one person per proposal in ``steppers`` also steps
-    it from draft to approval through the API meanwhile."""
+    """Everyone browses for ``seconds`` (the auditor's page only the auditors: the desk
+    shows it to no one else); one person per proposal in ``steppers`` also steps it from
+    draft to approval through the API meanwhile."""
+    others = [page for page in kinds if page.name != "audit"]
     result = Crowd()
     stepped = Run()
     limits = httpx.Limits(max_connections=len(people) + len(steppers) + 10)
@@ -135,8 +136,9 @@ async def crowd(server: Server, people: list[httpx.Cookies], kinds: list[Page],
         driver = ApiDriver(server, http)
         until = time.monotonic() + seconds
         began = time.perf_counter()
-        jobs = [_browse(http, cookies, kinds, until, random.Random(seed + i), result)
-                for i, cookies in enumerate(people)]
+        jobs = [_browse(http, cookies, kinds if auditor else others, until,
+                        random.Random(seed + i), result)
+                for i, (cookies, auditor) in enumerate(people)]
         jobs += [driver.drive(record, stepped) for record in steppers]
         await asyncio.gather(*jobs)
         wall = time.perf_counter() - began
