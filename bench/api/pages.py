@@ -44,11 +44,11 @@ def pages(agency: str, day: str, resolution_id: str, workflow_id: str, search: s
         Page("my work", "/", "/api/proposals"),
         Page("board", "/proposals", "/api/proposals"),
         Page("proposal", f"/proposals/{workflow_id}", f"/api/proposals/{workflow_id}"),
-        Page("rules in force", f"/rules?at={day}&agency={agency}",
+        Page("rules", f"/rules?at={day}&agency={agency}",
              f"/api/obligations?at={day}&agency={agency}"),
         Page("resolution", f"/resolutions/{resolution_id}?at={day}",
              f"/api/resolutions/{resolution_id}?at={day}"),
-        Page("due dates", f"/due/{agency}?month={day}", f"/api/due?at={day}&agency={agency}"),
+        Page("due", f"/due/{agency}?month={day}", f"/api/due?at={day}&agency={agency}"),
         Page("search", f"/search?q={search}", "/api/me"),
         Page("audit", "/audit", "/api/me"),
     ]
