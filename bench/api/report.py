@@ -65,7 +65,9 @@ def print_steps(f: dict[str, Any]) -> None:
                                          else ""))
         for sample in c["error_samples"]:
             row("", f"error: {sample}")
-    row("  ratio", f"{f['ratio']:.2f}x (API ÷ bare, wall time per proposal)")
+    failed = f["api"]["errors"] + f["bare"]["errors"]
+    row("  ratio", f"{f['ratio']:.2f}x (API ÷ bare, wall time per proposal)"
+        + (f" -- not a figure: {failed} proposals failed" if failed else ""))
     if "checked" in f:
         row("  register", ", ".join(f"{k.replace('_', ' ')} {v}"
                                     for k, v in f["checked"].items()))
@@ -92,7 +94,9 @@ def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
         target("step p50 ms (one at a time)", single.get("client_p50_ms"), STEP_P50_MS)
         target("step p95 ms (one at a time)", single.get("client_p95_ms"), STEP_P95_MS)
         target("concurrent errors", st["api"]["errors"] + st["api"]["warmup_errors"], 0)
-        target("concurrent ratio to bare", st["ratio"], CONCURRENT_RATIO)
+        # With failed proposals the wall time is not the cost of the work: no ratio then.
+        failed = st["api"]["errors"] + st["bare"]["errors"]
+        target("concurrent ratio to bare", None if failed else st["ratio"], CONCURRENT_RATIO)
     return found
 
 
