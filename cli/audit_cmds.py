@@ -85,13 +85,17 @@ def rebuild_command(ctx: Context, model: tuple[str, ...], every: bool) -> int:
 def migrate_command(ctx: Context) -> int:
     """Create the store's tables, or bring them up to this release; then exit.
 
-    The event store's tables, the chain's, and the views: a read model that is
-    new or changed in this release is rebuilt from the log, and the views catch
-    up. Run it once per release before the processes start (the production
-    stack does); without it, the first process to open a new store does the
-    same, under a lock, and every later open only reads the catalogue.
+    The event store's tables, the chain's, the accounts' credentials, and the
+    views: a read model that is new or changed in this release is rebuilt from
+    the log, and the views catch up. Run it once per release before the
+    processes start (the production stack does); without it, the first process
+    to open a new store does the same, under a lock, and every later open only
+    reads the catalogue.
     """
+    from workers.storage.credentials import open_credentials
+
     applied = ctx.system.catch_up()
+    open_credentials(ctx.system)  # the accounts' credential tables, beside the views
     position = ctx.system.view.position(ctx.system.register.name)
     if ctx.json:
         emit_json({"ok": True, "applied": applied, "position": position})

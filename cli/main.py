@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("cli.audit_cmds:migrate_command",
                 "create or update the store's tables for this release, then exit"),
     "refusals": ("cli.proposal_queries:refusals_command", "refused attempts, for auditors"),
+    "user": ("cli.user_cmds:user_group", "accounts, role grants, passwords and API tokens (local)"),
+    "who-could": ("cli.user_cmds:who_could_command", "which accounts could take a verb on a day"),
     "demo": ("cli.demo:demo_command", "run the reference case end to end in a temporary folder"),
     "proposal": ("cli.proposal_cmds:proposal_group", "start and move a proposal"),
     "proposals": ("cli.proposal_queries:board_command", "the board of open proposals"),
