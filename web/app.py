@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
-from web import auth, problems
+from web import auth, problems, timing
 from web.api import audit, directories, grants, proposals, register
 from web.services import WebServices
 
@@ -42,6 +42,7 @@ def create_app(services: WebServices) -> FastAPI:
                    directories.router, audit.router, grants.router):
         app.include_router(router, dependencies=[Depends(auth.require_csrf)])
     _document_problems(app)
+    timing.include(app)  # every answer tells the app's own time (Server-Timing)
     return app
 
 
