@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
-from web import auth, problems
+from web import auth, problems, timing
 from web.api import audit, directories, grants, proposals, register
 from web.auth.oidc_register import oidc_sign_in
 from web.auth.oidc_routes import oidc_router
@@ -48,6 +48,7 @@ def create_app(services: WebServices) -> FastAPI:
     if sign_in is not None:
         app.include_router(oidc_router(sign_in))
     _document_problems(app)
+    timing.include(app)  # every answer tells the app's own time (Server-Timing)
     return app
 
 
