@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
-from domain.errors import InvalidInput, NotPermitted
+from domain.errors import InvalidInput
 from domain.paperwork.thai_dates import parse_date, parse_datetime
 
 
@@ -72,11 +70,3 @@ def validated(model: type[BaseModel], data: Any, prefix: str = "") -> Any:
     except ValidationError as error:
         raise validation_problem(error, prefix) from None
 
-
-@contextmanager
-def acting_as() -> Iterator[None]:
-    """A refusal of who acts names the option that said who: ``--as``."""
-    try:
-        yield
-    except NotPermitted as error:
-        raise NotPermitted(error.message, field="--as") from None
