@@ -51,7 +51,7 @@ def login_command(ctx: Context, url: str | None, username: str | None,
     if not password:
         raise InvalidInput("the password is empty", field="--password-stdin"
                            if password_stdin else "password")
-    remote = Remote(address, None, timeout=30.0)
+    remote = Remote.anonymous(ctx.settings, address)
     try:
         answer = remote.call("POST", "/api/login", body={"username": name, "password": password},
                              signed=False)
@@ -77,7 +77,8 @@ def logout_command(ctx: Context) -> int:
         forget_login(path)  # unreadable: nothing in it can be used
         print("not signed in", file=sys.stderr)
         return 0
-    remote = Remote(login.url, login.token, login=login, timeout=30.0)
+    remote = Remote.anonymous(ctx.settings, login.url)
+    remote.token = login.token
     try:
         remote.call("POST", "/api/logout")
     except (RegisterError, CommandFailed):  # expired or unreachable: the local token goes anyway

@@ -98,11 +98,12 @@ class Remote:
     """One client of the API: its address, the token it sends, and who that token names."""
 
     def __init__(self, url: str, token: str | None, *, login: LoginRecord | None = None,
-                 timeout: float = 90.0) -> None:
+                 timeout: float = 90.0, connect_timeout: float = 10.0) -> None:
         self.url = url.rstrip("/")
         self.token = token
         self.login = login
         self.timeout = timeout
+        self.connect_timeout = min(connect_timeout, timeout)
         self._client: httpx.Client | None = None
         self._actor: Actor | None = None
 
@@ -113,14 +114,20 @@ class Remote:
         login = read_login(client.login_path)
         url = client.url or (login.url if login else None)
         token = client.token or (login.token if login else None)
-        timeout = settings.temporal_call_timeout + 30  # the server's own wait, and some
         if url is None or token is None:
             raise NotSignedIn(f"not signed in: run `{SIGN_IN} --url URL` first "
                               f"(or set CABINET_URL and CABINET_TOKEN)")
         if client.token is None and login is not None and login.expires_at <= datetime.now(UTC):
             raise NotSignedIn(f"your sign-in to {login.url} expired at "
                               f"{login.expires_at.isoformat()}: sign in again: {SIGN_IN}")
-        return cls(url, token, login=login if client.token is None else None, timeout=timeout)
+        return cls(url, token, login=login if client.token is None else None,
+                   timeout=client.timeout, connect_timeout=settings.temporal_connect_timeout)
+
+    @classmethod
+    def anonymous(cls, settings: Settings, url: str) -> Remote:
+        """A client with no token yet (to sign in, or out)."""
+        return cls(url, None, timeout=settings.client.timeout,
+                   connect_timeout=settings.temporal_connect_timeout)
 
     @property
     def actor(self) -> Actor:
@@ -143,7 +150,8 @@ class Remote:
         if signed and self.token:
             sent["Authorization"] = f"Bearer {self.token}"
         if self._client is None:
-            self._client = httpx.Client(timeout=httpx.Timeout(self.timeout, connect=10.0))
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout))
         try:
             response = self._client.request(
                 method, self.url + path, json=body, headers=sent,
@@ -151,10 +159,15 @@ class Remote:
         except httpx.ConnectError as error:
             raise RemoteFailure(f"cannot reach the register's server at {self.url} ({error}): "
                                 f"is `cabinet server` running there?") from None
+        except httpx.ConnectTimeout:
+            raise RemoteFailure(f"the register's server at {self.url} did not accept the "
+                                f"connection within {self.connect_timeout:g} s: is `cabinet "
+                                "server` running there?") from None
         except httpx.TimeoutException:
             raise RemoteFailure(f"the register's server at {self.url} did not answer within "
-                                f"{self.timeout:.0f} s; the same command, run again, "
-                                "retries the same step") from None
+                                f"{self.timeout:g} s; run `cabinet server` there if it is "
+                                "down, then the same command again (a step is retried as "
+                                "the same step)") from None
         except httpx.HTTPError as error:
             raise RemoteFailure(f"the request to {self.url} failed: {error}") from None
         return self._answer(response)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.register.records import ImportFile
+from tests.support.signed_in import Desks, RegisterServer, running_server
 from workers.bootstrap import RegisterSystem, open_register
 from workers.settings import PostgresSettings, Settings
 from workers.temporal import binary
@@ -77,6 +78,10 @@ def env_for_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
     """Point the CLI (which reads the environment) at the test's store."""
     monkeypatch.setenv("CABINET_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("CABINET_STORE", settings.store)
+    # Nobody is signed in unless a test signs in: never the machine's own login.
+    monkeypatch.setenv("CABINET_CONFIG_DIR", str(settings.data_dir.parent / "config"))
+    for name in ("CABINET_URL", "CABINET_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     if settings.store == "postgres":
         pg = settings.postgres
         for name, value in (("HOST", pg.host), ("PORT", str(pg.port)), ("DB", pg.dbname),
@@ -84,6 +89,36 @@ def env_for_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
                             ("SCHEMA", pg.schema)):
             monkeypatch.setenv(f"CABINET_POSTGRES_{name}", value)
     return settings
+
+
+@pytest.fixture(scope="module")
+def register_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterServer]:
+    """A real ``cabinet server`` (HTTP API included) with the test accounts signed in,
+    shared by a module's tests (which count what they change, not what is there)."""
+    yield from running_server(tmp_path_factory.mktemp("server"), STORE)
+
+
+@pytest.fixture
+def desks(register_server: RegisterServer, monkeypatch: pytest.MonkeyPatch,
+          capsys: pytest.CaptureFixture[str]) -> Desks:
+    """``cabinet`` typed by each signed-in account, on the server's register."""
+    from cli.main import run
+
+    for name, value in register_server.env.items():
+        if name.startswith("CABINET_"):
+            monkeypatch.setenv(name, value)
+
+    def invoke(env: Mapping[str, str], argv: tuple[str, ...]) -> tuple[int, str, str]:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        try:
+            code = run(list(argv))
+        except SystemExit as exit_:  # the parser's own refusal (an unknown option)
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+    return Desks(register_server, invoke)
 
 
 @pytest.fixture

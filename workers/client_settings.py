@@ -8,7 +8,7 @@ config folder; ``CABINET_URL`` and ``CABINET_TOKEN`` override it for scripts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,13 +23,17 @@ class ClientSettings:
     """``CABINET_URL``: the API's address, instead of the one signed in to."""
     token: str | None = None
     """``CABINET_TOKEN``: a bearer token, instead of the one ``cabinet login`` kept."""
+    timeout: float = 90.0
+    """``CABINET_CLIENT_TIMEOUT``: seconds to wait for the server's answer (a step waits for
+    the workflow, which the server itself gives up on after ``CABINET_TEMPORAL_CALL_TIMEOUT``)."""
 
     @property
     def login_path(self) -> Path:
         return self.config_dir / LOGIN_FILE
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> ClientSettings:
+    def from_env(cls, env: Mapping[str, str],
+                 seconds: Callable[[Mapping[str, str], str, float], float]) -> ClientSettings:
         configured = env.get("CABINET_CONFIG_DIR")
         if configured:
             folder = Path(configured)
@@ -40,4 +44,5 @@ class ClientSettings:
             folder = (Path(home) if home else Path.home()) / ".config" / "cabinet"
         return cls(config_dir=folder,
                    url=(env.get("CABINET_URL") or "").strip().rstrip("/") or None,
-                   token=(env.get("CABINET_TOKEN") or "").strip() or None)
+                   token=(env.get("CABINET_TOKEN") or "").strip() or None,
+                   timeout=seconds(env, "CABINET_CLIENT_TIMEOUT", 90.0))

@@ -142,7 +142,7 @@ class Settings:
             log_format=log_format,  # type: ignore[arg-type]
             log_level=env.get("CABINET_LOG_LEVEL", "info").lower(),
             web=WebSettings.from_env(env, _int),
-            client=ClientSettings.from_env(env),
+            client=ClientSettings.from_env(env, _seconds),
         )
 
     @property
