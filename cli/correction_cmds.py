@@ -48,9 +48,10 @@ def _correction(reason: str, source_number: str | None, source_date: str, source
                        "issuer": "SOC"}}
 
 
-def _sent(ctx: Context, path: str, record: BaseModel, payload: dict[str, str],
+def _sent(ctx: Context, path: str, record: BaseModel, in_path: str, payload: dict[str, str],
           text: str) -> int:
-    ctx.remote.call("POST", path, body=record.model_dump(mode="json"))
+    # The corrected day or code is named by the address, so the body leaves it out.
+    ctx.remote.call("POST", path, body=record.model_dump(mode="json", exclude={in_path}))
     if ctx.json:
         emit_json(payload)
     else:
@@ -67,7 +68,7 @@ def revoke_holiday(ctx: Context, day: str, **document: Any) -> int:
     """Revoke a declared holiday; the declaration stays in the record."""
     record = validated(HolidayRevocation, _correction(date=day, **document))
     revoked = record.date.isoformat()
-    return _sent(ctx, f"/api/holidays/{revoked}/revoke", record, {"date": revoked},
+    return _sent(ctx, f"/api/holidays/{revoked}/revoke", record, "date", {"date": revoked},
                  f"revoked the holiday of {revoked}")
 
 
@@ -81,7 +82,7 @@ def move_holiday(ctx: Context, day: str, to: str, **document: Any) -> int:
     """Move a declared holiday to another day."""
     record = validated(HolidayMove, _correction(date=day, to=to, **document))
     moved, new = record.date.isoformat(), record.to.isoformat()
-    return _sent(ctx, f"/api/holidays/{moved}/move", record, {"date": moved, "to": new},
+    return _sent(ctx, f"/api/holidays/{moved}/move", record, "date", {"date": moved, "to": new},
                  f"moved the holiday of {moved} to {new}")
 
 
@@ -97,7 +98,7 @@ def rename_agency(ctx: Context, code: str, name_th: str, name_en: str,
     """Correct an agency's names; the earlier names stay in the record."""
     record = validated(AgencyRename, _correction(code=code, name_th=name_th, name_en=name_en,
                                                  **document))
-    return _sent(ctx, f"/api/agencies/{quote(record.code, safe='')}/rename", record,
+    return _sent(ctx, f"/api/agencies/{quote(record.code, safe='')}/rename", record, "code",
                  {"code": record.code},
                  f"renamed agency {record.code}: {record.name_th} / {record.name_en}")
 

@@ -2,18 +2,17 @@
 signed in to it, each account with its own config folder, as people at their desks.
 
 ``RegisterServer`` runs the server as its own process on free ports and a data
-folder of its own; ``accounts`` are made with ``cabinet user add`` (the operator's
-command, on the data folder) and signed in with ``cabinet login``. Commands are
-run in this process (``cli.main.run``) with the environment of the account that
-types them, so a test asserts on their exit code and output as staff see them.
+folder of its own; accounts are made with ``cabinet user add`` (the operator's
+command, on the data folder) and signed in with ``cabinet login``. ``Desks`` runs
+commands in this process (``cli.main.run``) with the environment of the account
+that types them, so a test asserts on their exit code and output as staff see them.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -24,9 +23,9 @@ import httpx
 import psycopg
 import pytest
 
+from tests.e2e.cli_session import ServerProcess, cabinet
 from workers.temporal import free_ports
 
-CABINET = Path(sys.executable).parent / "cabinet"
 PASSWORD = "a long test passphrase, 2021"
 
 ACCOUNTS: dict[str, tuple[str, str]] = {
@@ -68,92 +67,102 @@ def store_env(root: Path, store: str) -> tuple[dict[str, str], Callable[[], None
     return env, drop
 
 
+def with_http_port(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` with free ports for Temporal, its UI and the HTTP API, and no client overrides."""
+    temporal, ui, http = free_ports(3)
+    made = {**env, "CABINET_TEMPORAL_PORT": str(temporal),
+            "CABINET_TEMPORAL_UI_PORT": str(ui), "CABINET_HTTP_PORT": str(http)}
+    for override in ("CABINET_URL", "CABINET_TOKEN", "CABINET_TEMPORAL_ADDRESS"):
+        made.pop(override, None)
+    return made
+
+
+def http_url(env: Mapping[str, str]) -> str:
+    return f"http://127.0.0.1:{env['CABINET_HTTP_PORT']}"
+
+
+def wait_for_http(env: Mapping[str, str], timeout: float = 60) -> None:
+    """Until the API answers (401 to a question asked with no token)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{http_url(env)}/api/me", timeout=2).status_code == 401:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"no HTTP API at {http_url(env)}")
+
+
+def add_accounts(env: Mapping[str, str], *actors: str) -> None:
+    """``cabinet user add`` (the operator's command, on the data folder) for each actor."""
+    for actor in actors:
+        agency, role = ACCOUNTS[BY_ACTOR[actor]]
+        done = cabinet(env, "user", "add", BY_ACTOR[actor], "--agency", agency, "--role", role,
+                       "--password-stdin", stdin=PASSWORD + "\n")
+        assert done.returncode == 0, done.stderr
+
+
+def sign_in(env: Mapping[str, str], folder: Path, actor: str) -> dict[str, str]:
+    """``cabinet login`` as the actor's account; the environment of that person's commands."""
+    account = BY_ACTOR[actor]
+    signed = {**env, "CABINET_CONFIG_DIR": str(folder / "config" / account)}
+    done = cabinet(signed, "login", "--url", http_url(env), "--username", account,
+                   "--password-stdin", stdin=PASSWORD + "\n")
+    assert done.returncode == 0, done.stderr
+    return signed
+
+
 @dataclass
 class RegisterServer:
-    """One ``cabinet server`` with its HTTP API on a free loopback port."""
+    """One ``cabinet server`` with its HTTP API on a free loopback port, and its accounts."""
 
     root: Path
     env: dict[str, str]
-    process: subprocess.Popen[str] | None = None
-    lines: list[str] = field(default_factory=list)
+    process: ServerProcess | None = None
+    signed: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.env['CABINET_HTTP_PORT']}"
+        return http_url(self.env)
 
     @classmethod
     def on(cls, root: Path, base: Mapping[str, str]) -> RegisterServer:
-        temporal, ui, http = free_ports(3)
-        env = {**os.environ, **base, "CABINET_TEMPORAL_PORT": str(temporal),
-               "CABINET_TEMPORAL_UI_PORT": str(ui), "CABINET_HTTP_PORT": str(http),
-               "CABINET_CONFIG_DIR": str(root / "operator-config")}
-        for override in ("CABINET_URL", "CABINET_TOKEN", "CABINET_TEMPORAL_ADDRESS"):
-            env.pop(override, None)
+        env = with_http_port({**os.environ, **base,
+                              "CABINET_CONFIG_DIR": str(root / "operator-config")})
         return cls(root, env)
 
-    def start(self, timeout: float = 120) -> None:
-        self.process = subprocess.Popen([str(CABINET), "server"], env=self.env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        assert self.process.stdout is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line and self.process.poll() is not None:
-                break
-            self.lines.append(line)
-            if "Press Ctrl-C" in line:
-                break
-        assert any("Press Ctrl-C" in line for line in self.lines), "".join(self.lines)
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/api/me", timeout=2).status_code == 401:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise AssertionError(f"no HTTP API at {self.url}:\n{''.join(self.lines)}")
+    def start(self) -> None:
+        self.process = ServerProcess(self.env)
+        assert self.process.wait_ready(), self.process.output()
+        wait_for_http(self.env)
 
     def command(self, *argv: str, stdin: str | None = None,
                 env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        """``cabinet ARGV`` as a process of its own (an operator's command on the server)."""
-        return subprocess.run([str(CABINET), *argv], env={**self.env, **(env or {})},
-                              input=stdin, capture_output=True, text=True, timeout=120,
-                              check=False)
+        """``cabinet ARGV`` as a process of its own (by default, the operator's)."""
+        return cabinet({**self.env, **(env or {})}, *argv, stdin=stdin)
 
-    def add_accounts(self, names: Mapping[str, tuple[str, str]] = ACCOUNTS) -> None:
-        for name, (agency, role) in names.items():
-            done = self.command("user", "add", name, "--agency", agency, "--role", role,
-                                "--password-stdin", stdin=PASSWORD + "\n")
-            assert done.returncode == 0, done.stderr
+    def sign_in_all(self, actors: tuple[str, ...]) -> None:
+        add_accounts(self.env, *actors)
+        for actor in actors:
+            self.signed[actor] = sign_in(self.env, self.root, actor)
 
-    def config_dir(self, account: str) -> Path:
-        return self.root / "config" / account
-
-    def sign_in(self, account: str) -> None:
-        done = self.command("login", "--url", self.url, "--username", account,
-                            "--password-stdin", stdin=PASSWORD + "\n",
-                            env={"CABINET_CONFIG_DIR": str(self.config_dir(account))})
-        assert done.returncode == 0, done.stderr
+    def config_dir(self, actor: str) -> Path:
+        return Path(self.signed[actor]["CABINET_CONFIG_DIR"])
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            self.process.stop()
 
 
-def running_server(root: Path, store: str) -> Iterator[RegisterServer]:
-    """A server with every test account made and signed in; stopped and dropped after."""
+def running_server(root: Path, store: str,
+                   actors: tuple[str, ...] = tuple(BY_ACTOR)) -> Iterator[RegisterServer]:
+    """A server with the actors' accounts made and signed in; stopped and dropped after."""
     pytest.importorskip("web.app", reason="the HTTP app is not built yet")
     base, drop = store_env(root, store)
     server = RegisterServer.on(root, base)
     try:
         server.start()
-        server.add_accounts()
-        for account in ACCOUNTS:
-            server.sign_in(account)
+        server.sign_in_all(actors)
         yield server
     finally:
         server.stop()
@@ -174,8 +183,7 @@ class Desks:
         return BY_ACTOR[actor]
 
     def as_(self, actor: str) -> Run:
-        account = BY_ACTOR[actor]
-        env = {"CABINET_CONFIG_DIR": str(self.server.config_dir(account))}
+        env = {"CABINET_CONFIG_DIR": str(self.server.config_dir(actor))}
         return lambda *argv: self._run(env, argv)
 
     def operator(self, *argv: str) -> tuple[int, str, str]:
@@ -185,7 +193,5 @@ class Desks:
     def events_stored(self) -> int:
         code, out, err = self.operator("audit", "verify", "--json")
         assert code == 0, err
-        import json
-
         checked: int = json.loads(out)["checked"]
         return checked
