@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
@@ -20,10 +21,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.register.records import ImportFile
-from tests.support.signed_in import Desks, RegisterServer, running_server
 from workers.bootstrap import RegisterSystem, open_register
 from workers.settings import PostgresSettings, Settings
 from workers.temporal import binary
+
+if TYPE_CHECKING:
+    from tests.support.signed_in import Desks, RegisterServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_FILE = ROOT / "examples" / "emenscr-2021.yaml"
@@ -95,6 +98,8 @@ def env_for_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
 def register_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterServer]:
     """A real ``cabinet server`` (HTTP API included) with the test accounts signed in,
     shared by a module's tests (which count what they change, not what is there)."""
+    from tests.support.signed_in import running_server
+
     yield from running_server(tmp_path_factory.mktemp("server"), STORE)
 
 
@@ -103,6 +108,7 @@ def desks(register_server: RegisterServer, monkeypatch: pytest.MonkeyPatch,
           capsys: pytest.CaptureFixture[str]) -> Desks:
     """``cabinet`` typed by each signed-in account, on the server's register."""
     from cli.main import run
+    from tests.support.signed_in import Desks
 
     for name, value in register_server.env.items():
         if name.startswith("CABINET_"):
