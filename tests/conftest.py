@@ -94,10 +94,13 @@ def env_for_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
     return settings
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def register_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterServer]:
-    """A real ``cabinet server`` (HTTP API included) with the test accounts signed in,
-    shared by a module's tests (which count what they change, not what is there)."""
+    """A real ``cabinet server`` (HTTP API included) with every test account signed in.
+
+    Shared by the whole run (starting one and signing everyone in takes a minute), so
+    its tests count what they change, never what is there, and pick days and codes
+    no other test uses."""
     from tests.support.signed_in import running_server
 
     yield from running_server(tmp_path_factory.mktemp("server"), STORE)

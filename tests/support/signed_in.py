@@ -35,7 +35,7 @@ ACCOUNTS: dict[str, tuple[str, str]] = {
     "socauditor": ("SOC", "auditor"), "socoperator": ("SOC", "operator"),
     "nesdchead": ("NESDC", "head"), "nesdcstaff": ("NESDC", "staff"),
     "moistaff": ("MOI", "staff"), "moihead": ("MOI", "head"),
-    "pmdustaff": ("PMDU", "staff"),
+    "pmdustaff": ("PMDU", "staff"), "pmduhead": ("PMDU", "head"),
 }
 """Each test account: its agency and role (``cabinet user add NAME --agency A --role R``)."""
 
