@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("cli.register_queries:diff_command", "what came into or went out of force"),
     "resolution": ("cli.register_queries:resolution_group", "one resolution, clause by clause"),
     "history": ("cli.register_queries:history_command", "every event of one resolution"),
+    "search": ("cli.search_cmds:search_command",
+               "find resolutions, clauses and circulars by letter number or text"),
     "holiday": ("cli.directory_cmds:holiday_group", "declared special holidays"),
     "agency": ("cli.directory_cmds:agency_group", "the agency directory"),
     "audit": ("cli.audit_cmds:audit_group", "replay the views; verify the chain"),

@@ -121,6 +121,35 @@ class DocumentKind(StrEnum):
     STAMP = "stamp"
 
 
+class MediaType(StrEnum):
+    """What a scanned document may be: a PDF or an image (checked by its first bytes)."""
+
+    PDF = "application/pdf"
+    PNG = "image/png"
+    JPEG = "image/jpeg"
+    TIFF = "image/tiff"
+
+
+class Attachment(BaseModel):
+    """A scanned copy of a document, named by its content.
+
+    The event holds the name (the SHA-256 of the bytes); the attachment store
+    holds the bytes under it, so a swapped or lost file no longer matches the
+    record (``audit verify`` checks every one).
+    """
+
+    model_config = _frozen()
+
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    media_type: MediaType
+    size: int = Field(gt=0)
+    """In bytes."""
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class SourceDocument(BaseModel):
     """The document an event rests on: a letter, memo, circular, or the meeting itself."""
 
@@ -132,6 +161,9 @@ class SourceDocument(BaseModel):
     number: LetterNumber | None = None
     title: Line | None = None
     note: Text | None = None
+    attachment: Attachment | None = Field(default=None, exclude_if=_absent)
+    """Its scan, if one was attached. Left out of the stored JSON when there is none, so
+    documents recorded before attachments existed are stored and read as they were."""
 
     @model_validator(mode="after")
     def _urgency_into_note(self) -> SourceDocument:

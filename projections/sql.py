@@ -3,7 +3,9 @@
 Statements use ``?`` placeholders and ``{p}`` before table names; the
 dialect turns them into each database's form (``%s``; a schema prefix).
 Dates are ISO text and moments are fixed-width UTC ISO text, so range
-comparisons are plain text comparisons on both databases.
+comparisons are plain text comparisons on both databases. A statement only
+one database needs (a full-text index is each database's own) starts with
+``ONLY["sqlite"]`` or ``ONLY["postgres"]``; the other runs a no-op instead.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ OPEN_DATE = "9999-12-31"
 """``eff_until`` of a version with no end yet: sorts after every real date."""
 OPEN_MOMENT = "9999-12-31T23:59:59.999999+00:00"
 """``rec_until`` of a row the register still holds to be true."""
+
+
+ONLY = {"sqlite": "{only sqlite}", "postgres": "{only postgres}"}
+"""Marks the start of a statement for one database only."""
+_NO_OP = "SELECT 1"
 
 
 def moment(value: datetime) -> str:
@@ -49,6 +56,11 @@ class Dialect:
 
 @lru_cache(maxsize=512)
 def _render(statement: str, name: str, prefix: str, serial: str) -> str:
+    for database, mark in ONLY.items():
+        if statement.startswith(mark):
+            if database != name:
+                return _NO_OP
+            statement = statement.removeprefix(mark)
     text = statement.replace("{p}", prefix).replace("{serial}", serial)
     return text.replace("?", "%s") if name == "postgres" else text
 

@@ -17,15 +17,25 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.register.application import Register
-from projections import clauses, holidays, obligations, proposals, refusals, resolutions
+from projections import (
+    clauses,
+    holidays,
+    obligations,
+    proposals,
+    refusals,
+    resolutions,
+    search,
+)
 from projections.batch import Batch
 from projections.model import Handler, ReadModel
 from projections.sql import Cursor, Dialect
 from projections.stored import EventData
 
 READ_MODELS: tuple[ReadModel, ...] = (resolutions.MODEL, clauses.MODEL, obligations.MODEL,
-                                      holidays.MODEL, proposals.MODEL, refusals.MODEL)
-"""Order matters only in that each model's handlers run in this order per event."""
+                                      holidays.MODEL, proposals.MODEL, refusals.MODEL,
+                                      search.MODEL)
+"""Order matters only in that each model's handlers run in this order per event (search
+reads the index of resolutions, so it comes after it)."""
 
 BUILT = "reg_models"
 """Which read models this view holds, and the signature each was built with."""

@@ -27,6 +27,7 @@ from projections.runner import Follower
 from projections.sql import Cursor
 from projections.view import RegisterProjection, RegisterView
 from workers.settings import Settings
+from workers.storage.attachments import FolderAttachments
 from workers.storage.chained import view_class_for
 from workers.storage.verify import VerifyReport, verify_store
 
@@ -44,6 +45,12 @@ class RegisterSystem:
 
     def __post_init__(self) -> None:
         self.follower = Follower(self.register, self.view)
+
+    @property
+    def attachments(self) -> FolderAttachments:
+        """Where scanned documents are kept by their hash (a folder; see attachments)."""
+        return FolderAttachments(self.settings.attachments_path,
+                                 max_bytes=self.settings.attachment_max_mb * 1024 * 1024)
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         return self.follower.catch_up(progress)
@@ -161,4 +168,5 @@ def _drop_schema(settings: Settings, schema: str) -> None:
 def verify_chain(system: RegisterSystem) -> VerifyReport:
     recorder: Any = system.register.recorder
     settings = system.settings
-    return verify_store(recorder, settings.checkpoints_path, settings.checkpoint_trusted_keys)
+    return verify_store(recorder, settings.checkpoints_path, settings.checkpoint_trusted_keys,
+                        attachments=system.attachments)

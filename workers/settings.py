@@ -68,6 +68,10 @@ class Settings:
     checkpoint_dir: Path | None = None
     """Where signed checkpoints of the chain's head go; None: ``checkpoints`` in the data
     folder. In production, a place the database's users cannot write."""
+    attachment_dir: Path | None = None
+    """Where scanned documents are kept by their hash; None: ``attachments`` in the data
+    folder (``workers.storage.attachments``)."""
+    attachment_max_mb: int = 50
     checkpoint_key: str | None = None
     """The writer's Ed25519 checkpoint key (base64 of its 32 private bytes)."""
     checkpoint_trusted_keys: tuple[str, ...] = ()
@@ -110,10 +114,13 @@ class Settings:
         if mode not in ("production", "development"):
             raise SettingsError(f"CABINET_ENV must be production or development, not {mode!r}")
         checkpoint_dir = env.get("CABINET_CHECKPOINT_DIR")
+        attachment_dir = env.get("CABINET_ATTACHMENT_DIR")
         return cls(
             data_dir=Path(data_dir or env.get("CABINET_DATA_DIR") or DEFAULT_DATA_DIR),
             development=mode == "development",
             checkpoint_dir=Path(checkpoint_dir) if checkpoint_dir else None,
+            attachment_dir=Path(attachment_dir) if attachment_dir else None,
+            attachment_max_mb=_int(env, "CABINET_ATTACHMENT_MAX_MB", 50),
             checkpoint_key=_key(env, "CABINET_CHECKPOINT_KEY"),
             checkpoint_trusted_keys=tuple(
                 _key({"key": k}, "key", name="CABINET_CHECKPOINT_TRUSTED_KEYS") or ""
@@ -156,6 +163,10 @@ class Settings:
     @property
     def checkpoints_path(self) -> Path:
         return self.checkpoint_dir or self.data_dir / "checkpoints"
+
+    @property
+    def attachments_path(self) -> Path:
+        return self.attachment_dir or self.data_dir / "attachments"
 
     def register_env(self) -> dict[str, str]:
         """The eventsourcing environment for the register and its views."""

@@ -14,15 +14,17 @@ from pydantic import BaseModel
 
 from projections.queries.audit import ReplayAnswer, VerifyAnswer
 from projections.queries.directories import AgenciesAnswer, DirectoryHistory, HolidaysAnswer
-from projections.queries.due import DueAnswer
+from projections.queries.due import DueAnswer, DueCalendar
 from projections.queries.obligations import DiffAnswer, ObligationsAnswer
 from projections.queries.proposals import BoardAnswer, ProposalStatus, RefusalsAnswer
 from projections.queries.resolutions import HistoryAnswer, ResolutionAnswer, ResolutionList
+from projections.queries.search import SearchAnswer
 from projections.rebuild import RebuildReport
 
 ANSWERS: dict[str, type[BaseModel]] = {
     "obligations": ObligationsAnswer,
     "due": DueAnswer,
+    "due-calendar": DueCalendar,
     "diff": DiffAnswer,
     "resolution-show": ResolutionAnswer,
     "resolution-list": ResolutionList,
@@ -36,5 +38,6 @@ ANSWERS: dict[str, type[BaseModel]] = {
     "agencies": AgenciesAnswer,
     "directory-history": DirectoryHistory,
     "rebuild": RebuildReport,
+    "search": SearchAnswer,
 }
 """Every answer model, by the name of its schema file."""

@@ -3,7 +3,10 @@
 Before the walk, the key is compared with the fingerprint kept with the chain
 (a wrong key is named as such); during it, the chain must pass through the
 head the newest signed checkpoint names (``checkpoints``), so a chain
-recomputed with the key, cut short or wiped does not verify as intact.
+recomputed with the key, cut short or wiped does not verify as intact. Given
+the attachment store, the walk also checks that every scan an event names
+is kept under its hash (``attachments``): the chain seals the name, the
+store must still hold the bytes that make it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from workers.storage.attachments import AttachmentStore, problems_in
 from workers.storage.checkpoints import Checkpoint, latest_trusted
 from workers.storage.ledger import GENESIS, fingerprint, link, stored_id
 
@@ -51,7 +55,8 @@ def _stream(fetch: Callable[[int, int], list[Any]], batch: int) -> Iterator[Any]
 
 
 def verify_store(recorder: LedgeredRecorder, checkpoints: Path, trusted: Sequence[str] = (),
-                 batch: int = 5000) -> VerifyReport:
+                 batch: int = 5000, *, attachments: AttachmentStore | None = None
+                 ) -> VerifyReport:
     """The key, the chain, and the newest checkpoint in the folder, checked in that order."""
     meta = recorder.ledger_meta()
     ours = fingerprint(recorder.ledger_key)
@@ -63,7 +68,7 @@ def verify_store(recorder: LedgeredRecorder, checkpoints: Path, trusted: Sequenc
                     f"{ours}): set CABINET_LEDGER_KEY to the chain's key")
     latest = latest_trusted(checkpoints, trusted)
     # A checkpoint that cannot be trusted says nothing about the chain: walk without it.
-    report = verify(recorder, batch,
+    report = verify(recorder, batch, attachments=attachments,
                     checkpoint=None if latest.problem else latest.checkpoint)
     if not report.ok:
         return report
@@ -79,11 +84,15 @@ def verify_store(recorder: LedgeredRecorder, checkpoints: Path, trusted: Sequenc
 
 
 def verify(recorder: LedgeredRecorder, batch: int = 5000, *,
-           checkpoint: Checkpoint | None = None) -> VerifyReport:
+           checkpoint: Checkpoint | None = None,
+           attachments: AttachmentStore | None = None) -> VerifyReport:
     """Walk the log and the chain together; name the first event that does not fit.
 
     With a ``checkpoint``, the chain must also pass through the head it signed.
+    With ``attachments``, an intact chain whose events name a scan the store no
+    longer holds as named is reported at the first such event.
     """
+    unmatched: tuple[int, str] | None = None
     events = _stream(lambda s, n: list(recorder.select_notifications(start=s, limit=n)), batch)
     ledger = _stream(recorder.select_ledger, batch)
     previous = GENESIS
@@ -115,6 +124,10 @@ def verify(recorder: LedgeredRecorder, batch: int = 5000, *,
                            "recorded, or its chain link was")
         previous = expected
         checked += 1
+        if attachments is not None and unmatched is None:
+            problem = problems_in(attachments, event.state)
+            if problem is not None:
+                unmatched = (event.id, f"event {event.id} ({_who(event)}): {problem}")
         if checkpoint is not None and event.id >= checkpoint.last_id and not reached:
             reached = True
             if (event.id, previous.hex(), checked) != (
@@ -127,6 +140,9 @@ def verify(recorder: LedgeredRecorder, batch: int = 5000, *,
                        f"the chain ends after {checked} events, but the checkpoint signed at "
                        f"{checkpoint.at} counts {checkpoint.size} up to event "
                        f"{checkpoint.last_id}: events were removed from the end")
+    if unmatched is not None:
+        return VerifyReport(checked=checked, head=previous.hex(), problem=unmatched[1],
+                            notification_id=unmatched[0])
     return VerifyReport(checked=checked, head=previous.hex())
 
 
