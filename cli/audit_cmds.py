@@ -98,13 +98,17 @@ def migrate_command(ctx: Context) -> int:
 
     An operator's command: acts on the data folder's store directly, not through the HTTP API.
 
-    The event store's tables, the chain's, and the views: a read model that is
-    new or changed in this release is rebuilt from the log, and the views catch
-    up. Run it once per release before the processes start (the production
-    stack does); without it, the first process to open a new store does the
-    same, under a lock, and every later open only reads the catalogue.
+    The event store's tables, the chain's, the accounts' credentials, and the
+    views: a read model that is new or changed in this release is rebuilt from
+    the log, and the views catch up. Run it once per release before the
+    processes start (the production stack does); without it, the first process
+    to open a new store does the same, under a lock, and every later open only
+    reads the catalogue.
     """
+    from workers.storage.credentials import open_credentials
+
     applied = ctx.system.catch_up()
+    open_credentials(ctx.system)  # the accounts' credential tables, beside the views
     position = ctx.system.view.position(ctx.system.register.name)
     if ctx.json:
         emit_json({"ok": True, "applied": applied, "position": position})

@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("cli.audit_cmds:migrate_command",
                 "create or update the store's tables for this release, then exit"),
     "refusals": ("cli.proposal_queries:refusals_command", "refused attempts, for auditors"),
+    "user": ("cli.user_cmds:user_group", "accounts, role grants, passwords and API tokens (local)"),
+    "who-could": ("cli.user_cmds:who_could_command", "which accounts could take a verb on a day"),
     "demo": ("cli.demo:demo_command", "run the reference case end to end in a temporary folder"),
     "login": ("cli.account_cmds:login_command", "sign in to the register's server (keeps a token)"),
     "logout": ("cli.account_cmds:logout_command", "sign out: the token is revoked and deleted"),

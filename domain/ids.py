@@ -52,3 +52,8 @@ HOLIDAY_BOOK_ID = uuid5(_NAMESPACE, "holiday-book")
 @lru_cache(maxsize=4096)
 def meeting_day_id(day: date) -> UUID:
     return uuid5(_NAMESPACE, f"meeting-day/{day.isoformat()}")
+
+
+def account_id(username: str) -> UUID:
+    """An account's grants: one aggregate per username (usernames are kept lower-case)."""
+    return uuid5(_NAMESPACE, f"account/{username}")

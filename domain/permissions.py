@@ -136,6 +136,15 @@ PERMITS: dict[str, Permit] = {
     # name, so only the Secretariat's own operator may run one.
     "import": Permit(Party.SECRETARIAT, OPERATORS, "import a file into the register"),
     "rebuild_views": Permit(Party.ANY_AGENCY, OPERATORS, "rebuild the register's views"),
+    # Accounts: a grant says which agency a person acts for, so it is the
+    # Secretariat's to record, as it records the directories. Its operators
+    # keep the accounts of the machine they run (``cabinet user add``); its
+    # head signs the orders that appoint people, and may record one. Staff
+    # may not: no desk grants itself or anyone else a role.
+    "grant_role": Permit(Party.SECRETARIAT, frozenset({Role.OPERATOR, Role.HEAD}),
+                         "grant an account a role"),
+    "revoke_role": Permit(Party.SECRETARIAT, frozenset({Role.OPERATOR, Role.HEAD}),
+                          "revoke an account's role"),
     "read": Permit(Party.ANY_AGENCY, READERS, "read the register"),
     "audit": Permit(Party.ANY_AGENCY, frozenset({Role.AUDITOR, Role.OPERATOR}),
                     "audit the register"),

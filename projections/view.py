@@ -19,6 +19,7 @@ from eventsourcing.utils import get_topic
 from domain.register.application import Register
 from projections import (
     clauses,
+    grants,
     holidays,
     obligations,
     proposals,
@@ -33,7 +34,7 @@ from projections.stored import EventData
 
 READ_MODELS: tuple[ReadModel, ...] = (resolutions.MODEL, clauses.MODEL, obligations.MODEL,
                                       holidays.MODEL, proposals.MODEL, refusals.MODEL,
-                                      search.MODEL)
+                                      search.MODEL, grants.MODEL)
 """Order matters only in that each model's handlers run in this order per event (search
 reads the index of resolutions, so it comes after it)."""
 

@@ -41,6 +41,12 @@ class WebSettings:
     token_hours: int = 12
     """How long an API token or a session lasts, in hours."""
     oidc: OidcSettings | None = None
+    password_time_cost: int = 3
+    """argon2id passes (``CABINET_PASSWORD_TIME_COST``); argon2-cffi's default. A hash made
+    with other parameters is made again at its next successful sign-in."""
+    password_memory_kib: int = 65536
+    """argon2id memory in KiB (``CABINET_PASSWORD_MEMORY_KIB``); argon2-cffi's default
+    (64 MiB). The tests set both lower, to keep the suite fast."""
 
     @property
     def base_url(self) -> str:
@@ -68,5 +74,7 @@ class WebSettings:
             secret_key=env.get("CABINET_SECRET_KEY") or None,
             token_hours=whole_number(env, "CABINET_TOKEN_HOURS", 12),
             oidc=oidc,
+            password_time_cost=whole_number(env, "CABINET_PASSWORD_TIME_COST", 3),
+            password_memory_kib=whole_number(env, "CABINET_PASSWORD_MEMORY_KIB", 65536),
         )
 

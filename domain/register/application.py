@@ -35,6 +35,7 @@ from domain.process.steps import Draft, Step
 from domain.register import corrections, imports, proposals, recording
 from domain.register.corrections import AgencyRename, HolidayMove, HolidayRevocation
 from domain.register.directories import AgencyDirectory, RecordedDocument
+from domain.register.grants import RoleGrant, RoleRevocation, grant_role, revoke_role
 from domain.register.imports import LOCAL_OPERATOR
 from domain.register.records import (
     AgencyRecord,
@@ -177,6 +178,16 @@ class Register(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return found
+
+    # --- accounts (role grants; credentials are kept outside the log) ------------------
+
+    def grant_role(self, record: RoleGrant, actor: Actor) -> None:
+        check("grant_role", actor)
+        self._run(lambda uow: grant_role(uow, record, actor))
+
+    def revoke_role(self, record: RoleRevocation, actor: Actor) -> None:
+        check("revoke_role", actor)
+        self._run(lambda uow: revoke_role(uow, record, actor))
 
     # --- proposals ---------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from projections.queries.audit import ReplayAnswer, VerifyAnswer
 from projections.queries.directories import AgenciesAnswer, DirectoryHistory, HolidaysAnswer
 from projections.queries.due import DueAnswer, DueCalendar
+from projections.queries.grants import GrantsAnswer, WhoCouldAnswer
 from projections.queries.obligations import DiffAnswer, ObligationsAnswer
 from projections.queries.proposals import BoardAnswer, ProposalStatus, RefusalsAnswer
 from projections.queries.resolutions import HistoryAnswer, ResolutionAnswer, ResolutionList
@@ -39,5 +40,7 @@ ANSWERS: dict[str, type[BaseModel]] = {
     "directory-history": DirectoryHistory,
     "rebuild": RebuildReport,
     "search": SearchAnswer,
+    "who-could": WhoCouldAnswer,
+    "grants": GrantsAnswer,
 }
 """Every answer model, by the name of its schema file."""

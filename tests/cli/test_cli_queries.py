@@ -74,7 +74,8 @@ def test_rebuild_one_model_or_all(imported):
     assert json.loads(out)["models"] == ["obligations"]
     code, out, _ = imported("rebuild", "--all", "--json")
     assert set(json.loads(out)["models"]) == {"resolutions", "clauses", "obligations",
-                                               "holidays", "proposals", "refusals", "search"}
+                                               "holidays", "proposals", "refusals", "search",
+                                               "grants"}
     assert imported("audit", "replay")[0] == 0
 
 

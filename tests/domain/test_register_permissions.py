@@ -17,6 +17,7 @@ from domain.errors import NotPermitted
 from domain.permissions import PERMITS, Actor, Role, may
 from domain.register.application import Register
 from domain.register.corrections import AgencyRename, HolidayMove, HolidayRevocation
+from domain.register.grants import RoleGrant, RoleRevocation
 from domain.register.records import (
     AgencyRecord,
     HolidayRecord,
@@ -57,6 +58,14 @@ RENAMED = AgencyRename(code="OPDC", name_th="สำนักงาน ก.พ.�
                        name_en="Office of the Public Sector Development Commission (OPDC)",
                        reason="the English name as the office writes it", source=circular(127))
 
+APPOINTED = RoleGrant(username="somchai", agency="OPDC", role=Role.HEAD,
+                      effective_from=date(2021, 1, 4), source=circular(128),
+                      reason="appointed head of the division")
+GRANTED = RoleGrant(username="malee", agency="SOC", role=Role.STAFF,
+                    effective_from=date(2022, 3, 1), source=circular(129), reason="joined")
+ENDED = RoleRevocation(username="somchai", effective_from=date(2022, 3, 1),
+                       source=circular(130), reason="moved to another ministry")
+
 Verb = Callable[[Register, Actor], object]
 VERBS: dict[str, Verb] = {
     "declare_holiday": lambda register, actor: register.declare_holiday(HOLIDAY, actor),
@@ -68,6 +77,8 @@ VERBS: dict[str, Verb] = {
         resolution("a second resolution", actor)),
     "record_notice": lambda register, actor: register.record_notice(
         ResolutionRef(date=FIRST.meeting_date, subject=FIRST.subject), NOTICE, actor),
+    "grant_role": lambda register, actor: register.grant_role(GRANTED, actor),
+    "revoke_role": lambda register, actor: register.revoke_role(ENDED, actor),
     "import": lambda register, actor: register.import_file(
         ImportFile(holidays=(HOLIDAY,)), actor=actor),
 }
@@ -77,6 +88,7 @@ def opened() -> Register:
     register = Register(env=IN_MEMORY, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
     register.record_resolution(FIRST)
     register.declare_holiday(DECLARED, Actor.parse("SOC:staff"))
+    register.grant_role(APPOINTED, Actor.parse("SOC:operator"))
     return register
 
 
