@@ -47,7 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "proposal": ("cli.proposal_cmds:proposal_group", "start and move a proposal"),
     "proposals": ("cli.proposal_queries:board_command", "the board of open proposals"),
     "server": ("cli.process_cmds:server_command",
-               "run the embedded system: Temporal dev server, worker, projector"),
+               "run the embedded system: Temporal dev server, worker, projector, HTTP API"),
+    "web": ("cli.process_cmds:web_command", "serve the HTTP API alone (production)"),
     "worker": ("cli.process_cmds:worker_command", "run a Temporal worker"),
     "projector": ("cli.process_cmds:projector_command", "keep the register's views current"),
 }

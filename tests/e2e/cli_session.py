@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import CASE_FILE
+from workers.temporal import free_port
 
 CABINET = Path(sys.executable).parent / "cabinet"
 
@@ -37,6 +38,8 @@ class ServerProcess:
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = dict(env)
+        # Each server's HTTP app on a port of its own: tests run side by side.
+        self.env.setdefault("CABINET_HTTP_PORT", str(free_port()))
         self.lines: list[str] = []
         self.process = subprocess.Popen([str(CABINET), "server"], env=self.env,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

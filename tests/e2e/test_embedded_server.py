@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import STORE
@@ -35,9 +36,10 @@ def test_demo_runs_the_case_end_to_end_and_exits_0():
 @pytest.fixture
 def server(env_for_cli, tmp_path):
     env = dict(os.environ)
-    port, ui_port = free_ports(2)
+    port, ui_port, http_port = free_ports(3)
     env["CABINET_TEMPORAL_PORT"] = str(port)
     env["CABINET_TEMPORAL_UI_PORT"] = str(ui_port)
+    env["CABINET_HTTP_PORT"] = str(http_port)
     process = subprocess.Popen([str(CABINET), "server"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     lines = []
@@ -48,6 +50,7 @@ def server(env_for_cli, tmp_path):
         if "Press Ctrl-C" in line or process.poll() is not None:
             break
     assert any("Temporal Web UI: http://127.0.0.1:" in line for line in lines), lines
+    assert f"HTTP API: http://127.0.0.1:{http_port}/api" in "".join(lines)
     yield env, process
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
@@ -92,6 +95,16 @@ def test_staff_drive_a_proposal_through_the_running_server(staffed, tmp_path):
     assert staffed.process is not None
     staffed.process.process.send_signal(signal.SIGINT)
     assert staffed.process.process.wait(timeout=30) == 0
+
+
+def test_the_server_serves_the_api_on_loopback(server):
+    env, _ = server
+    base = f"http://127.0.0.1:{env['CABINET_HTTP_PORT']}/api"
+    document = httpx.get(f"{base}/openapi.json", timeout=10).json()
+    assert "/api/proposals/{workflow_id}/steps/endorse" in document["paths"]
+    refused = httpx.get(f"{base}/agencies", timeout=10)
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"
 
 
 def test_the_cli_says_clearly_when_no_server_is_running(env_for_cli):
