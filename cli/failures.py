@@ -23,6 +23,10 @@ from workers.settings import Settings, SettingsError
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+class CommandFailed(Exception):
+    """A failure already told for people (the register's server unreachable): exit 1."""
+
+
 def guarded(body: Callable[[], int], settings: Settings, command: str) -> int:
     """The body's exit code, or the one its failure maps to."""
     try:
@@ -43,6 +47,9 @@ def guarded(body: Callable[[], int], settings: Settings, command: str) -> int:
                 f"{settings.data_dir} holds a file that is not a register database ({error})",
                 field="--data-dir"))
         print(f"cabinet: the register's store failed: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except CommandFailed as error:
+        print(f"cabinet: {error}", file=sys.stderr)
         return EXIT_FAILED
     except RecursionError:
         return bad_input(RegisterError("the input is nested too deeply to be read"))
