@@ -14,13 +14,19 @@ from projections.rebuild import MODELS, models_named
 
 @group("audit", "cabinet audit replay", "cabinet audit verify --expect-head 3f9a…")
 def audit_group() -> None:
-    """Replay the views from the events; verify the chain over the stored events."""
+    """Replay the views from the events; verify the chain over the stored events.
+
+    An operator's command: acts on the data folder's store directly, not through the HTTP API.
+    """
 
 
 @command("replay", "cabinet audit replay", "cabinet audit replay --json", parent=audit_group)
 @handler
 def audit_replay(ctx: Context) -> int:
-    """Rebuild every view in a scratch store and compare it with the live one."""
+    """Rebuild every view in a scratch store and compare it with the live one.
+
+    An operator's command: acts on the data folder's store directly, not through the HTTP API.
+    """
     progress = Progress("replaying", None)
     answer = audit.replay(ctx.system, progress=progress)
     progress.finish()
@@ -42,7 +48,10 @@ def audit_replay(ctx: Context) -> int:
               help="the chain head an earlier verify printed (catches a cut-off tail)")
 @handler
 def audit_verify(ctx: Context, expect_head: str | None) -> int:
-    """Check the chain of hashes over every stored event."""
+    """Check the chain of hashes over every stored event.
+
+    An operator's command: acts on the data folder's store directly, not through the HTTP API.
+    """
     answer = audit.verify(ctx.system, expect_head=expect_head)
     if ctx.json:
         emit_answer(answer)
@@ -60,6 +69,8 @@ def audit_verify(ctx: Context, expect_head: str | None) -> int:
 @handler
 def rebuild_command(ctx: Context, model: tuple[str, ...], every: bool) -> int:
     """Rebuild read models from the events, in place.
+
+    An operator's command: acts on the data folder's store directly, not through the HTTP API.
 
     Drop a read model's tables and fill them again from the event log, while
     writers wait. A read model the store lacks is filled this way the first
@@ -84,6 +95,8 @@ def rebuild_command(ctx: Context, model: tuple[str, ...], every: bool) -> int:
 @handler
 def migrate_command(ctx: Context) -> int:
     """Create the store's tables, or bring them up to this release; then exit.
+
+    An operator's command: acts on the data folder's store directly, not through the HTTP API.
 
     The event store's tables, the chain's, the accounts' credentials, and the
     views: a read model that is new or changed in this release is rebuilt from

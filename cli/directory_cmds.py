@@ -1,7 +1,9 @@
 """``cabinet holiday`` and ``cabinet agency``: the directories the Secretariat keeps.
 
 Adding and listing here; corrections (revoke or move a holiday, rename an
-agency) and the directories' history in ``cli.correction_cmds``.
+agency) and the directories' history in ``cli.correction_cmds``. Adding goes
+through the register's HTTP API as the signed-in person (``cabinet login``),
+who must be the Secretariat's staff or head; the lists read the data folder.
 """
 
 from __future__ import annotations
@@ -10,17 +12,16 @@ import click
 
 from cli import correction_cmds
 from cli.context import Context
-from cli.inputs import acting_as, validated
-from cli.options import actor_option, argument, command, group
+from cli.inputs import validated
+from cli.options import argument, command, group
 from cli.render import emit_answer, emit_json, table
 from cli.session import handler
-from domain.permissions import Actor
 from domain.register.records import AgencyRecord, HolidayRecord
 from projections.queries import directories
 
 
 @group("holiday", "cabinet holiday list",
-       "cabinet holiday add 2022-07-29 'วันหยุดพิเศษ' --source-date 2022-07-01 --as SOC:staff")
+       "cabinet holiday add 2022-07-29 'วันหยุดพิเศษ' --source-date 2022-07-01")
 def holiday_group() -> None:
     """Declared special holidays: the days the Secretariat adds to the calendar."""
 
@@ -45,7 +46,7 @@ def list_holidays(ctx: Context, year: int | None) -> int:
 
 
 @command("add", "cabinet holiday add 2022-07-29 'วันหยุดพิเศษ' --source-number 'นร 0505/ว 123' "
-         "--source-date 2022-07-01 --as SOC:staff", parent=holiday_group)
+         "--source-date 2022-07-01", parent=holiday_group)
 @argument("day", "the holiday's date (ISO or Thai)", metavar="DATE")
 @argument("name", "the holiday's name as declared")
 @click.option("--source-number", metavar="NUMBER", help="the letter or circular declaring it")
@@ -53,19 +54,15 @@ def list_holidays(ctx: Context, year: int | None) -> int:
               help="the declaring document's date (ISO or Thai)")
 @click.option("--source-kind", default="circular", show_default=True, metavar="KIND",
               help="the declaring document's kind: circular, letter, …")
-@actor_option("who declares it: the Secretariat's staff or head (SOC:staff)")
 @handler
 def add_holiday(ctx: Context, day: str, name: str, source_number: str | None,
-                source_date: str, source_kind: str, actor: str) -> int:
+                source_date: str, source_kind: str) -> int:
     """Declare a special holiday (the Secretariat only)."""
     record = validated(HolidayRecord, {
         "date": day, "name": name,
         "source": {"kind": source_kind, "number": source_number,
                    "date": source_date, "issuer": "SOC"}})
-    who = validated(Actor, actor, "--as")
-    with acting_as():
-        ctx.system.register.declare_holiday(record, who)
-    ctx.system.catch_up()
+    ctx.remote.call("POST", "/api/holidays", body=record.model_dump(mode="json"))
     if ctx.json:
         emit_json({"date": record.date.isoformat(), "name": record.name})
     else:
@@ -74,8 +71,7 @@ def add_holiday(ctx: Context, day: str, name: str, source_number: str | None,
 
 
 @group("agency", "cabinet agency list",
-       "cabinet agency add MOJ --name-th กระทรวงยุติธรรม --name-en 'Ministry of Justice' "
-       "--as SOC:staff")
+       "cabinet agency add MOJ --name-th กระทรวงยุติธรรม --name-en 'Ministry of Justice'")
 def agency_group() -> None:
     """The agency directory: the codes that bear duties and give opinions."""
 
@@ -92,18 +88,15 @@ def list_agencies(ctx: Context) -> int:
 
 
 @command("add", "cabinet agency add MOJ --name-th กระทรวงยุติธรรม "
-         "--name-en 'Ministry of Justice' --as SOC:staff", parent=agency_group)
+         "--name-en 'Ministry of Justice'", parent=agency_group)
 @argument("code", "the agency's code, e.g. MOJ")
 @click.option("--name-th", required=True, metavar="NAME", help="the agency's name in Thai")
 @click.option("--name-en", required=True, metavar="NAME", help="the agency's name in English")
-@actor_option("who adds it: the Secretariat's staff or head (SOC:staff)")
 @handler
-def add_agency(ctx: Context, code: str, name_th: str, name_en: str, actor: str) -> int:
+def add_agency(ctx: Context, code: str, name_th: str, name_en: str) -> int:
     """Add an agency to the directory (the Secretariat only)."""
     record = validated(AgencyRecord, {"code": code, "name_th": name_th, "name_en": name_en})
-    who = validated(Actor, actor, "--as")
-    with acting_as():
-        ctx.system.register.register_agency(record, who)
+    ctx.remote.call("POST", "/api/agencies", body=record.model_dump(mode="json"))
     if ctx.json:
         emit_json({"code": record.code})
     else:

@@ -12,15 +12,19 @@ import sys
 from collections.abc import Callable
 
 import click
-import structlog
 from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
 from cli.inputs import validation_problem
 from domain.errors import RegisterError
+from projections.logs import get_logger
 from workers.settings import Settings, SettingsError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class CommandFailed(Exception):
+    """A failure already told for people (the register's server unreachable): exit 1."""
 
 
 def guarded(body: Callable[[], int], settings: Settings, command: str) -> int:
@@ -44,6 +48,9 @@ def guarded(body: Callable[[], int], settings: Settings, command: str) -> int:
                 field="--data-dir"))
         print(f"cabinet: the register's store failed: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except CommandFailed as error:
+        print(f"cabinet: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except RecursionError:
         return bad_input(RegisterError("the input is nested too deeply to be read"))
     except KeyboardInterrupt:
@@ -53,7 +60,7 @@ def guarded(body: Callable[[], int], settings: Settings, command: str) -> int:
         if refused is not None:
             print(f"cabinet: {refused}", file=sys.stderr)
             return EXIT_FAILED
-        structlog.get_logger(__name__).exception("command_failed", command=command)
+        get_logger(__name__).exception("command_failed", command=command)
         print(f"cabinet: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILED
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
 
-from domain.errors import NotPermitted
 from domain.paperwork.thai_dates import parse_date, parse_datetime
 from domain.validation import validation_problem
 
-__all__ = ["acting_as", "date_option", "moment_option", "uuid_or_none", "validated",
+__all__ = ["date_option", "moment_option", "uuid_or_none", "validated",
            "validation_problem"]
 
 
@@ -39,11 +36,3 @@ def validated(model: type[BaseModel], data: Any, prefix: str = "") -> Any:
     except ValidationError as error:
         raise validation_problem(error, prefix) from None
 
-
-@contextmanager
-def acting_as() -> Iterator[None]:
-    """A refusal of who acts names the option that said who: ``--as``."""
-    try:
-        yield
-    except NotPermitted as error:
-        raise NotPermitted(error.message, field="--as") from None

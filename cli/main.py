@@ -41,6 +41,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "user": ("cli.user_cmds:user_group", "accounts, role grants, passwords and API tokens (local)"),
     "who-could": ("cli.user_cmds:who_could_command", "which accounts could take a verb on a day"),
     "demo": ("cli.demo:demo_command", "run the reference case end to end in a temporary folder"),
+    "login": ("cli.account_cmds:login_command", "sign in to the register's server (keeps a token)"),
+    "logout": ("cli.account_cmds:logout_command", "sign out: the token is revoked and deleted"),
+    "whoami": ("cli.account_cmds:whoami_command", "who the server takes you for"),
     "proposal": ("cli.proposal_cmds:proposal_group", "start and move a proposal"),
     "proposals": ("cli.proposal_queries:board_command", "the board of open proposals"),
     "server": ("cli.process_cmds:server_command",
@@ -94,10 +97,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     A command line the parser refuses (a missing or unknown option) exits
     with 2 through ``SystemExit``, after the message naming the option.
     """
+    from workers.logging import load_structlog_without_rich
     from workers.runtime import tune_gc
 
     tune_gc()
-    _structlog_without_rich()
+    load_structlog_without_rich()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = cabinet.main(args, prog_name="cabinet", standalone_mode=False,
@@ -110,23 +114,6 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         return interrupted()
     return int(result or 0)
-
-
-def _structlog_without_rich() -> None:
-    """Load structlog as it was before rich was installed for the tables.
-
-    structlog formats exceptions with rich whenever it can import it, and that
-    import (rich's traceback and pretty printer) costs more than a question to
-    the register takes to answer. Hidden while structlog loads, the logs keep
-    structlog's own exception format; rich itself stays importable after.
-    """
-    if "structlog" in sys.modules or "rich" in sys.modules:
-        return
-    sys.modules["rich"] = None  # type: ignore[assignment]
-    try:
-        import structlog  # noqa: F401
-    finally:
-        del sys.modules["rich"]
 
 
 def main() -> None:

@@ -104,7 +104,3 @@ def paging_options(function: F) -> F:
     return click.option("--limit", type=int, metavar="N",
                         help="at most N rows (a page)")(function)
 
-
-def actor_option(help: str) -> Callable[[F], F]:
-    """``--as AGENCY:ROLE``: who acts; required, and named when refused."""
-    return click.option("--as", "actor", required=True, metavar="AGENCY:ROLE", help=help)

@@ -1,17 +1,20 @@
 """``cabinet proposal …`` and ``cabinet proposals``: staff moving proposals through the workflow.
 
-Every step takes ``--as AGENCY:ROLE``; its payload comes from options, from a
-YAML or JSON ``--file`` holding the step's fields, or both (options win).
+Every step is sent to the register's HTTP API as the signed-in person
+(``cabinet login``; the token says who acts, ``cli.remote``); its payload comes
+from options, from a YAML or JSON ``--file`` holding the step's fields, or both
+(options win). A step's idempotency key is kept until its outcome is known
+(``cli.pending_steps``), so the same command run again is the same step.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import quote
 
 import click
 from pydantic import ConfigDict, TypeAdapter
@@ -26,14 +29,10 @@ from cli.session import handler
 from cli.step_options import OptionKind, OptionSpec, option_specs, step_payload, step_verbs
 from domain.errors import InvalidInput
 from domain.paperwork.thai_dates import BANGKOK
-from domain.permissions import Actor, Role
+from domain.permissions import Actor
 from domain.process.declaration import ProcessStep
 from domain.process.rules import check_draft
 from domain.process.steps import Draft, Step
-
-if TYPE_CHECKING:
-    from workflows.contracts import StepResult
-    from workflows.desk import ProposalDesk
 
 STEP_ADAPTER: TypeAdapter[Step] = TypeAdapter(Step, config=ConfigDict(defer_build=True))
 
@@ -41,12 +40,12 @@ STEPS: dict[str, type[ProcessStep]] = step_verbs()
 """Each step a person takes, by its command word (``request-opinions``)."""
 
 
-@group("proposal", "cabinet proposal start --file draft.yaml --as OPDC:staff",
-       "cabinet proposal endorse OPDC-1220-999 --as PM:head --doc-number 'นร 1220/123' "
+@group("proposal", "cabinet proposal start --file draft.yaml",
+       "cabinet proposal endorse OPDC-1220-999 --doc-number 'นร 1220/123' "
        "--doc-date 2021-09-01",
        "cabinet proposal status OPDC-1220-999")
 def proposal_group() -> None:
-    """Start and move a proposal: each step a command, taken as an agency's staff or head."""
+    """Start and move a proposal: each step a command, taken as the signed-in person."""
 
 
 proposal_group.add_command(status_command)
@@ -54,12 +53,10 @@ proposal_group.add_command(status_command)
 
 def _step_command(name: str, step_type: type[ProcessStep], body: Callable[..., int],
                   example: str) -> click.Command:
-    """A step's command: ``--as``, ``--file`` and the options its model declares."""
+    """A step's command: ``--file`` and the options its model declares."""
     made = command(name, example, parent=proposal_group,
                    help=_first_line(step_type.__doc__))(handler(body))
     made.params.extend([
-        click.Option(["--as", "actor"], required=True, metavar="AGENCY:ROLE",
-                     help="who acts, e.g. NESDC:staff or PM:head"),
         click.Option(["--file"], metavar="FILE", help="YAML or JSON with the step's fields"),
         *(_option(spec) for spec in option_specs(step_type))])
     return made
@@ -84,14 +81,6 @@ def _first_line(text: str | None) -> str | None:
     return text.strip().splitlines()[0] if text else None
 
 
-def _actor(text: str) -> Actor:
-    actor: Actor = validated(Actor, text, "--as")
-    if actor.role is Role.SYSTEM:
-        raise InvalidInput("the system role is the engine's; staff act as staff or head",
-                           field="--as")
-    return actor
-
-
 def _payload(options: dict[str, Any], step_type: type[ProcessStep],
              actor: Actor) -> dict[str, Any]:
     fields: dict[str, Any] = {}
@@ -104,30 +93,19 @@ def _payload(options: dict[str, Any], step_type: type[ProcessStep],
                         read_file=lambda name: load_structured(Path(name)))
 
 
-async def _desk(ctx: Context) -> ProposalDesk:
-    # Imported here: the workflow engine's client is for the steps alone.
-    from workers.temporal import connect
-    from workflows.desk import ProposalDesk
-
-    client = await connect(ctx.settings)
-    return ProposalDesk(client, ctx.system.register, ctx.settings.task_queue)
-
-
 def start_proposal(ctx: Context, reminder_days: int, **options: Any) -> int:
-    actor = _actor(options["actor"])
+    remote = ctx.remote
+    actor = remote.actor
     data = _payload(options, Draft, actor)
     data.setdefault("proposer", actor.agency)
     draft: Draft = validated(Draft, data)
     # The acting day is Bangkok's: a memo dated after it is refused before anything
-    # is sent (and the workflow engine need not be up to say so).
+    # is sent (the server checks again, and is the one that decides).
     today = datetime.now(BANGKOK).date()
     check_draft(draft, actor, today)
-
-    async def go() -> str:
-        return await (await _desk(ctx)).start(draft, actor, reminder_days=reminder_days,
-                                              today=today)
-
-    workflow_id = asyncio.run(go())
+    answer = remote.call("POST", "/api/proposals", body=draft.model_dump(mode="json"),
+                         params={"reminder_days": reminder_days})
+    workflow_id = str(answer["workflow_id"])
     if ctx.json:
         emit_json({"proposal": workflow_id, "stage": "drafted"})
     else:
@@ -136,25 +114,25 @@ def start_proposal(ctx: Context, reminder_days: int, **options: Any) -> int:
 
 
 def take_step(ctx: Context, verb: str, proposal: str, **options: Any) -> int:
-    actor = _actor(options["actor"])
-    step = STEP_ADAPTER.validate_python(_payload(options, STEPS[verb], actor))
-
     from cli.pending_steps import PendingSteps
-    from domain.errors import RegisterError
+    from cli.remote import RemoteRefusal
+    from workflows.contracts import StepResult
 
-    pending = PendingSteps(ctx.settings.data_dir)
+    remote = ctx.remote
+    actor = remote.actor
+    step = STEP_ADAPTER.validate_python(_payload(options, STEPS[verb], actor))
+    pending = PendingSteps(ctx.settings.client.config_dir)
     key = pending.key_for(proposal, actor, step)
-
-    async def go() -> StepResult:
-        return await (await _desk(ctx)).act(proposal, step, actor, key=key)
-
     try:
-        result = asyncio.run(go())
-    except RegisterError:
+        answer = remote.call("POST", f"/api/proposals/{quote(proposal, safe='')}/steps/"
+                             f"{step.step}", body=step.model_dump(mode="json"),
+                             headers={"Idempotency-Key": key})
+    except RemoteRefusal:
         pending.settled(proposal, actor, step)  # refused: the outcome is known
         raise
     # Any other failure leaves the key kept: the same command, run again, retries this step.
     pending.settled(proposal, actor, step)
+    result = StepResult.model_validate(answer)
     if ctx.json:
         emit_json({"proposal": proposal, **result.model_dump(mode="json")})
     else:
@@ -164,7 +142,7 @@ def take_step(ctx: Context, verb: str, proposal: str, **options: Any) -> int:
 
 
 start_command = _step_command("start", Draft, start_proposal,
-                              "cabinet proposal start --file draft.yaml --as OPDC:staff")
+                              "cabinet proposal start --file draft.yaml")
 start_command.help = "Draft a new proposal."
 start_command.params.append(click.Option(
     ["--reminder-days"], type=int, default=3, show_default=True, metavar="DAYS",
@@ -172,7 +150,6 @@ start_command.params.append(click.Option(
 
 for _verb, _step_type in STEPS.items():
     _made = _step_command(_verb, _step_type, functools.partial(take_step, verb=_verb),
-                          f"cabinet proposal {_verb} OPDC-1220-999 --as AGENCY:ROLE "
-                          "--file step.yaml")
+                          f"cabinet proposal {_verb} OPDC-1220-999 --file step.yaml")
     _made.params.insert(0, click.Argument(["proposal"], metavar="ID",
                                           help="the proposal's workflow id"))

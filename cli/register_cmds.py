@@ -32,7 +32,10 @@ log = structlog.get_logger(__name__)
           type=click.Path(path_type=Path))
 @handler
 def import_command(ctx: Context, file: Path) -> int:
-    """Record an import file (YAML or JSON); a record already there is skipped."""
+    """Record an import file (YAML or JSON); a record already there is skipped.
+
+    An operator's command: acts on the data folder's store directly, not through the HTTP API.
+    """
     data = load_structured(file)
     content: ImportFile = validated(ImportFile, data)
     progress = Progress("recording", content.size)

@@ -7,6 +7,7 @@ and ``--json`` prints its model's dump.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,8 +25,10 @@ from cli.options import (
 from cli.render import emit_answer, full_text, heading, more, said_empty, table
 from cli.session import handler
 from domain.paperwork.thai_dates import format_thai_date
-from projections.queries import directories, due, obligations, resolutions
-from projections.queries.resolutions import ResolutionKey
+from projections.queries import directories, obligations
+
+if TYPE_CHECKING:
+    from projections.queries.resolutions import ResolutionKey
 
 
 def _as_recorded(text: str | None) -> datetime | None:
@@ -80,6 +83,8 @@ def obligations_command(ctx: Context, at: str, agency: str | None, as_recorded: 
 @handler
 def due_command(ctx: Context, at: str, agency: str | None, as_recorded: str | None) -> int:
     """What falls due next, per obligation, with deadlines moved off holidays."""
+    from projections.queries import due  # the recurrence rules: only this question needs them
+
     answer = due.due(ctx.system, date_option(at, "--at"), agency=_agency(ctx, agency),
                      as_recorded=_as_recorded(as_recorded))
     if ctx.json:
@@ -150,6 +155,8 @@ RESOLUTION_HELP = "the meeting date (ISO or Thai) or the resolution's id"
 def show_resolution(ctx: Context, resolution: str, subject: str | None, at: str | None,
                     as_recorded: str | None, full: bool) -> int:
     """Each clause of one resolution and its status on a day."""
+    from projections.queries import resolutions  # loaded by the questions that need it
+
     on = date_option(at, "--at") if at else date.today()
     answer = resolutions.show(ctx.system, _resolution(resolution), subject=subject,
                               on=on, as_recorded=_as_recorded(as_recorded))
@@ -175,6 +182,8 @@ def show_resolution(ctx: Context, resolution: str, subject: str | None, at: str 
 def list_resolutions(ctx: Context, meeting_date: str | None, limit: int | None,
                      after: str | None) -> int:
     """The resolutions in the register, by meeting date and subject."""
+    from projections.queries import resolutions
+
     answer = resolutions.listing(
         ctx.system, meeting_date=date_option(meeting_date, "--date") if meeting_date else None,
         limit=limit, after=after)
@@ -195,6 +204,8 @@ def list_resolutions(ctx: Context, meeting_date: str | None, limit: int | None,
 @handler
 def history_command(ctx: Context, resolution: str, subject: str | None) -> int:
     """Every event of one resolution, oldest first: who recorded what, and when."""
+    from projections.queries import resolutions
+
     answer = resolutions.history(ctx.system, _resolution(resolution), subject=subject)
     if ctx.json:
         return emit_answer(answer)

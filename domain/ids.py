@@ -11,6 +11,9 @@ from datetime import date
 from functools import lru_cache
 from uuid import UUID, uuid5
 
+REGISTER_LOG = "Register"
+"""The register application's name: its log's name, and the key the views track it by."""
+
 _NAMESPACE = UUID("6f1d3c52-5b8e-4f4e-9a57-0c2b7d1e4a90")
 _SPACES = re.compile(r"\s+")
 

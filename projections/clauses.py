@@ -16,18 +16,15 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import orjson
-from eventsourcing.utils import get_topic
 from pydantic import Field
 
-from domain.process.rules import clause_sort_key
-from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.jsontypes import IsoDate, Row, absent_if_none
 from projections.model import ReadModel
 from projections.obligation_rows import TABLE as OBLIGATIONS
 from projections.obligation_rows import recorded_at
 from projections.sql import OPEN_DATE, OPEN_MOMENT, Cursor, day
-from projections.stored import EventData, item_ref, moment_of, source_text
+from projections.stored import RESOLUTION, EventData, item_ref, moment_of, source_text
 
 TABLE = "reg_clause_timelines"
 
@@ -106,9 +103,9 @@ def on_amended(batch: Batch, event: EventData) -> None:
 MODEL = ReadModel(
     name="clauses", tables=(TABLE,), statements=tuple(TABLES),
     handlers={
-        get_topic(Resolution.Recorded): on_recorded,
-        get_topic(Resolution.ClausesRescinded): on_rescinded,
-        get_topic(Resolution.ClauseAmended): on_amended,
+        RESOLUTION + "Recorded": on_recorded,
+        RESOLUTION + "ClausesRescinded": on_rescinded,
+        RESOLUTION + "ClauseAmended": on_amended,
     },
     description="each resolution's clause timeline")
 
@@ -146,6 +143,8 @@ def status(cursor: Cursor, resolution_id: str, on: date, *,
         params).fetchone()
     if row is None:
         return []
+    from domain.process.rules import clause_sort_key  # the clause order is the domain's
+
     timeline = sorted(orjson.loads(row["timeline"]), key=lambda c: clause_sort_key(c["clause"]))
     duties = _obligations(cursor, resolution_id, as_recorded)
     return [_clause_status(clause, day(on), duties) for clause in timeline]

@@ -12,15 +12,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from eventsourcing.utils import get_topic
 from pydantic import Field
 
-from domain.register.grants import AccountGrants
 from projections.batch import Batch
 from projections.jsontypes import IsoDate, IsoMoment, Row, absent_if_none
 from projections.model import ReadModel
 from projections.sql import OPEN_DATE, Cursor, day
-from projections.stored import EventData, moment_of, source_text
+from projections.stored import ACCOUNT_GRANTS, EventData, moment_of, source_text
 
 TABLE = "reg_grants"
 
@@ -69,8 +67,8 @@ def _end(batch: Batch, event: EventData) -> None:
 
 MODEL = ReadModel(
     name="grants", tables=(TABLE,), statements=tuple(TABLES), query_indexes=QUERY_INDEXES,
-    handlers={get_topic(AccountGrants.RoleGranted): on_granted,
-              get_topic(AccountGrants.RoleRevoked): on_revoked},
+    handlers={ACCOUNT_GRANTS + "RoleGranted": on_granted,
+              ACCOUNT_GRANTS + "RoleRevoked": on_revoked},
     description="accounts' role grants: agency, role, days in effect, document")
 
 

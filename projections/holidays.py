@@ -10,15 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from eventsourcing.utils import get_topic
 from pydantic import Field
 
-from domain.register.holiday_book import HolidayBook
 from projections.batch import Batch
 from projections.jsontypes import IsoDate, IsoMoment, Row, absent_if_none
 from projections.model import ReadModel
 from projections.sql import Cursor, moment
-from projections.stored import EventData, moment_of, source_text
+from projections.stored import HOLIDAY_BOOK, EventData, moment_of, source_text
 
 TABLE = "reg_holidays"
 
@@ -58,9 +56,9 @@ def _withdraw(batch: Batch, day: str, at: str) -> None:
 
 MODEL = ReadModel(
     name="holidays", tables=(TABLE,), statements=tuple(TABLES),
-    handlers={get_topic(HolidayBook.HolidayDeclared): on_declared,
-              get_topic(HolidayBook.HolidayRevoked): on_revoked,
-              get_topic(HolidayBook.HolidayMoved): on_moved},
+    handlers={HOLIDAY_BOOK + "HolidayDeclared": on_declared,
+              HOLIDAY_BOOK + "HolidayRevoked": on_revoked,
+              HOLIDAY_BOOK + "HolidayMoved": on_moved},
     description="special holidays the cabinet declared, revoked and moved")
 
 

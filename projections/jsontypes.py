@@ -16,9 +16,13 @@ IsoMoment = Annotated[str, WithJsonSchema({"type": "string", "format": "date-tim
 
 
 class Row(BaseModel):
-    """A read model's answer row: validated once, read-only, dumped as it is declared."""
+    """A read model's answer row: validated once, read-only, dumped as it is declared.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Its validator and serializer are built on first use (``defer_build``), as
+    every answer's are: a process builds only those of the answers it gives.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def absent_if_none(value: object) -> bool:

@@ -9,13 +9,40 @@ log (``projections.rebuild``) instead of being read half-filled.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from projections.batch import Batch
 from projections.stored import EventData
 
 Handler = Callable[[Batch, EventData], None]
+
+
+class LazyHandlers(Mapping[str, Handler]):
+    """A model's handlers, built the first time they are asked for.
+
+    For a model whose handlers need the domain's rules: a process that only
+    reads the views (a register query) never loads them.
+    """
+
+    def __init__(self, build: Callable[[], Mapping[str, Handler]], *, topics_from: str) -> None:
+        self._build = build
+        self.topics_from = topics_from
+        """The topic prefix of every event these handlers read (told without building them)."""
+
+    @cached_property
+    def _handlers(self) -> Mapping[str, Handler]:
+        return self._build()
+
+    def __getitem__(self, topic: str) -> Handler:
+        return self._handlers[topic]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._handlers)
+
+    def __len__(self) -> int:
+        return len(self._handlers)
 
 
 @dataclass(frozen=True)
@@ -33,6 +60,12 @@ class ReadModel:
     version: int = 1
     """Raise it when the handlers change what they write for the same events."""
     description: str = field(default="", compare=False)
+
+    def may_read(self, topic: str) -> bool:
+        """Whether the handlers may read this topic (lazy ones answer by their prefix)."""
+        if isinstance(self.handlers, LazyHandlers):
+            return topic.startswith(self.handlers.topics_from)
+        return topic in self.handlers
 
     @property
     def signature(self) -> str:

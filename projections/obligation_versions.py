@@ -23,23 +23,27 @@ from projections.sql import Cursor
 def told(cursor: Cursor, rows: list[ObligationRow]) -> list[ObligationRow]:
     """``rows``, in their order, each saying when its version was recorded, and whether
     the amendment that began it was retroactive."""
-    cut = [r for r in rows if r.ended_how is not None]
-    amended = [r for r in rows if r.version > 1]
-    if not cut and not amended:
+    # An answer runs to thousands of rows and only a few need telling: the loop
+    # over them all only picks those out.
+    special = [i for i, row in enumerate(rows) if row.ended_how is not None or row.version > 1]
+    if not special:
         return rows
-    first = _first_recorded(cursor, {r.resolution_id for r in cut})
-    amended_on = _amended_on(cursor, {r.resolution_id for r in amended})
-    result = []
-    for row in rows:
+    first = _first_recorded(cursor, {rows[i].resolution_id for i in special
+                                     if rows[i].ended_how is not None})
+    amended_on = _amended_on(cursor, {rows[i].resolution_id for i in special
+                                      if rows[i].version > 1})
+    result = list(rows)
+    for i in special:
+        row = rows[i]
         changes: dict[str, Any] = {}
         recorded = first.get((row.resolution_id, row.clause, row.version, row.obligation))
         if row.ended_how is not None and recorded is not None:
             changes["recorded_at"] = recorded
         meeting = amended_on.get((row.resolution_id, row.clause, row.version))
         if meeting is not None and row.in_force_from < meeting:
-            changes["details_json"] = orjson.dumps(
-                {**row.details, "retroactive": True}).decode()
-        result.append(row._replace(**changes) if changes else row)
+            changes["details_json"] = orjson.dumps({**row.details, "retroactive": True})
+        if changes:
+            result[i] = row._replace(**changes)
     return result
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from eventsourcing.utils import get_topic
 
-from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.bitemporal import Ending, cut
 from projections.model import ReadModel
@@ -30,7 +28,7 @@ from projections.obligation_rows import (
     recorded_at,
 )
 from projections.sql import OPEN_DATE, OPEN_MOMENT
-from projections.stored import EventData, moment_of, source_text
+from projections.stored import RESOLUTION, EventData, moment_of, source_text
 
 # The reading side lives in obligation_rows; callers may import it from here too.
 __all__ = ["MODEL", "ObligationRow", "SharedDuties", "by_resolution", "in_force", "recorded_at"]
@@ -145,9 +143,9 @@ MODEL = ReadModel(
     name="obligations", tables=(TABLE,), statements=tuple(TABLES),
     query_indexes=tuple(QUERY_INDEXES),
     handlers={
-        get_topic(Resolution.Recorded): on_recorded,
-        get_topic(Resolution.ClausesRescinded): on_rescinded,
-        get_topic(Resolution.ClauseAmended): on_amended,
-        get_topic(Resolution.NoticeRecorded): on_notice,
+        RESOLUTION + "Recorded": on_recorded,
+        RESOLUTION + "ClausesRescinded": on_rescinded,
+        RESOLUTION + "ClauseAmended": on_amended,
+        RESOLUTION + "NoticeRecorded": on_notice,
     },
     description="obligations in force, on the effective and the recorded axis")

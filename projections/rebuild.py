@@ -19,27 +19,31 @@ whose tables hold rows, and fills those whose tables are empty.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import structlog
-from eventsourcing.application import Application
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from domain.errors import InvalidInput
-from domain.register.application import utc_now
 from projections.batch import Batch
+from projections.logs import get_logger
 from projections.model import ReadModel
 from projections.sql import Cursor, moment
 from projections.stored import stored_data
 from projections.view import BUILT, READ_MODELS, RegisterView, apply_events, handlers_for
 
-log = structlog.get_logger(__name__)
+if TYPE_CHECKING:
+    from eventsourcing.application import Application
+
+log = get_logger(__name__)
 
 MODELS = {model.name: model for model in READ_MODELS}
 PAGE = 5000
 
 
 class RebuildReport(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built when a rebuild reports, not at import
+
     models: list[str]
     """The models rebuilt from the log."""
     events: int
@@ -55,15 +59,25 @@ class MovesBack(Protocol):
     def reset_position(self, raw: Any, application_name: str, to: int) -> None: ...
 
 
+def models_current(view: RegisterView, application_name: str) -> bool:
+    """Whether the view holds every read model as the code defines it (one read).
+
+    Once true for a view object, it is not read again (``models_checked``).
+    """
+    if not view.models_checked:
+        with view.reading() as cursor:
+            rebuild_now, record = _plan(cursor, view.position_in(cursor, application_name))
+        view.models_checked = not (rebuild_now or record)
+    return view.models_checked
+
+
 def ensure_models(app: Application[Any], view: RegisterView,
                   progress: Callable[[int], None] | None = None) -> RebuildReport | None:
     """Fill what this view lacks; once per view object, as cheaply as one read after that."""
     if view.models_checked:
         return None
-    with view.reading() as cursor:
-        rebuild_now, record = _plan(cursor, view.position_in(cursor, app.name))
     report = None
-    if rebuild_now or record:
+    if not models_current(view, app.name):
         report = rebuild(app, view, (), progress=progress)
         if report.models:
             log.info("read_models_rebuilt", models=report.models, events=report.events)
@@ -142,7 +156,7 @@ def _refill(app: Application[Any], cursor: Cursor, models: Sequence[ReadModel], 
 
 
 def _record(cursor: Cursor, models: Sequence[ReadModel]) -> None:
-    at = moment(utc_now())
+    at = moment(datetime.now(UTC))
     for model in models:
         cursor.execute(f"DELETE FROM {{p}}{BUILT} WHERE model = ?", (model.name,))
         cursor.execute(f"INSERT INTO {{p}}{BUILT} (model, signature, built_at) VALUES (?, ?, ?)",

@@ -7,15 +7,12 @@ record that someone tried; this lists it by proposal and time.
 
 from __future__ import annotations
 
-from eventsourcing.utils import get_topic
-
 from domain.ids import refusals_id
-from domain.process.proposal import RefusalLog
 from projections.batch import Batch
 from projections.jsontypes import IsoMoment, Row
 from projections.model import ReadModel
 from projections.sql import Cursor
-from projections.stored import EventData, moment_of
+from projections.stored import REFUSAL_LOG, EventData, moment_of
 
 LOGS = "reg_refusal_logs"
 TABLE = "reg_refusals"
@@ -47,8 +44,8 @@ def on_refused(batch: Batch, event: EventData) -> None:
 
 MODEL = ReadModel(
     name="refusals", tables=(LOGS, TABLE), statements=tuple(TABLES),
-    handlers={get_topic(RefusalLog.Opened): on_opened,
-              get_topic(RefusalLog.AttemptRefused): on_refused},
+    handlers={REFUSAL_LOG + "Opened": on_opened,
+              REFUSAL_LOG + "AttemptRefused": on_refused},
     description="refused attempts at proposal steps, for auditors")
 
 

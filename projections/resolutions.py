@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
-from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.jsontypes import IsoDate, IsoMoment, Row
 from projections.model import ReadModel
 from projections.sql import Cursor, day
-from projections.stored import EventData, moment_of, source_text
+from projections.stored import RESOLUTION, EventData, moment_of, source_text
 
 TABLE = "reg_resolutions"
 
@@ -54,8 +51,8 @@ MODEL = ReadModel(
     name="resolutions", tables=(TABLE,), statements=tuple(TABLES),
     query_indexes=tuple(QUERY_INDEXES),
     handlers={
-        get_topic(Resolution.Recorded): on_recorded,
-        get_topic(Resolution.NoticeRecorded): on_notice,
+        RESOLUTION + "Recorded": on_recorded,
+        RESOLUTION + "NoticeRecorded": on_notice,
     },
     description="the index of resolutions by meeting date and subject")
 

@@ -10,17 +10,29 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import structlog
-from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Tracking
 
-from projections.rebuild import ensure_models, rebuild
+from projections.logs import get_logger
+from projections.rebuild import ensure_models, models_current, rebuild
 from projections.stored import stored_data
-from projections.view import READ_MODELS, TOPICS, Overtaken, RegisterView
+from projections.view import (
+    READ_MODELS,
+    Overtaken,
+    RegisterView,
+    read_by_views,
+    topics,
+)
 
-log = structlog.get_logger(__name__)
+if TYPE_CHECKING:
+    from eventsourcing.application import Application
+
+log = get_logger(__name__)
+
+LOOK_AHEAD = 100
+"""How many events past the views' position are looked at by topic; past that, the views
+simply catch up."""
 
 
 class CatchUp:
@@ -40,7 +52,7 @@ class CatchUp:
         rebuilt = False
         while True:
             notifications = self.app.recorder.select_notifications(
-                start=position, limit=self.batch_size, topics=TOPICS, inclusive_of_start=False)
+                start=position, limit=self.batch_size, topics=topics(), inclusive_of_start=False)
             if not notifications:
                 return applied
             events = [(n.topic, stored_data(mapper, n)) for n in notifications]
@@ -100,19 +112,51 @@ class Follower:
     asks the log's head (one indexed read), and only when the log has grown
     does the view catch up. Writes by any process grow the log, so every
     answer includes everything recorded before it was asked.
+
+    The register's application (its aggregates and event classes) is built
+    only to catch up: a process whose views already stand at the log's head
+    with every read model built as defined (one read of the log's head, one of
+    the views' position and models) answers without it.
     """
 
-    def __init__(self, app: Application[Any], view: RegisterView) -> None:
-        self.app = app
+    def __init__(self, app: Callable[[], Application[Any]], view: RegisterView,
+                 recorder: ApplicationRecorder, name: str) -> None:
+        self._app = app
         self.view = view
+        self.recorder = recorder
+        self.name = name
         self._caught_up_to = -1
 
+    @property
+    def app(self) -> Application[Any]:
+        return self._app()
+
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        head = self.app.recorder.max_notification_id() or 0
+        head = self.recorder.max_notification_id() or 0
         applied = CatchUp(self.app, self.view, progress=progress).run()
         self._caught_up_to = head
         return applied
 
     def ensure_current(self) -> None:
-        if (self.app.recorder.max_notification_id() or 0) != self._caught_up_to:
-            self.catch_up()
+        head = self.recorder.max_notification_id() or 0
+        if head == self._caught_up_to:
+            return
+        if self._caught_up_to < 0 and models_current(self.view, self.name) and \
+                self._nothing_to_apply(self.view.position(self.name), head):
+            self._caught_up_to = head
+            return
+        self.catch_up()
+
+    def _nothing_to_apply(self, position: int, head: int) -> bool:
+        """Whether no event the views read lies between their position and the head.
+
+        The position is the last event the views read, and the log's last
+        events are often ones they do not (a letter number's claim, the
+        meeting day's listing): those few are looked at by topic alone.
+        """
+        if position >= head:
+            return position == head
+        after = self.recorder.select_notifications(start=position, limit=LOOK_AHEAD, stop=head,
+                                                   inclusive_of_start=False)
+        return bool(after) and after[-1].id == head and not any(
+            read_by_views(n.topic) for n in after)

@@ -18,16 +18,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from eventsourcing.utils import get_topic
-
 from domain.paperwork.search_text import normalise, number_spelling
-from domain.register.resolution import Resolution
 from projections.batch import Batch
 from projections.jsontypes import IsoDate, Row
 from projections.model import ReadModel
 from projections.resolutions import TABLE as RESOLUTIONS
 from projections.sql import ONLY, Cursor
-from projections.stored import EventData
+from projections.stored import RESOLUTION, EventData
 
 TABLE = "reg_search"
 COLUMNS = ("hit_key", "kind", "resolution_id", "meeting_date", "subject", "clause",
@@ -122,9 +119,9 @@ MODEL = ReadModel(
     name="search", tables=(TABLE,), statements=tuple(TABLES),
     query_indexes=tuple(QUERY_INDEXES),
     handlers={
-        get_topic(Resolution.Recorded): on_recorded,
-        get_topic(Resolution.ClauseAmended): on_amended,
-        get_topic(Resolution.NoticeRecorded): on_notice,
+        RESOLUTION + "Recorded": on_recorded,
+        RESOLUTION + "ClauseAmended": on_amended,
+        RESOLUTION + "NoticeRecorded": on_notice,
     },
     description="subjects, clause texts and letter numbers, for search by substring")
 

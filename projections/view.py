@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
-from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
-from domain.register.application import Register
+from domain.ids import REGISTER_LOG
 from projections import (
     clauses,
     grants,
@@ -52,8 +51,34 @@ def handlers_for(models: Sequence[ReadModel]) -> dict[str, tuple[Handler, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-HANDLERS = handlers_for(READ_MODELS)
-TOPICS = tuple(sorted(HANDLERS))
+@cache
+def all_handlers() -> dict[str, tuple[Handler, ...]]:
+    """Every model's handlers by topic; loaded when events are first applied."""
+    return handlers_for(READ_MODELS)
+
+
+@cache
+def topics() -> tuple[str, ...]:
+    """The topics the views read, for selecting them from the log."""
+    return tuple(sorted(all_handlers()))
+
+
+def __getattr__(name: str) -> Any:
+    # ``TOPICS`` and ``HANDLERS``, as they were before they were loaded on first use.
+    if name == "TOPICS":
+        return topics()
+    if name == "HANDLERS":
+        return all_handlers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def read_by_views(topic: str) -> bool:
+    """Whether any read model may read events of ``topic``, loading no handlers."""
+    return any(model.may_read(topic) for model in READ_MODELS)
+
+
+VIEWS_NAME = "RegisterViews"
+"""The views' own name (the library's projection name, and their store's)."""
 TABLES = (*(statement for model in READ_MODELS for statement in model.statements), BUILT_TABLE)
 QUERY_INDEXES = tuple(statement for model in READ_MODELS for statement in model.query_indexes)
 """Indexes that serve questions, not the handlers: a scratch rebuild does without."""
@@ -62,7 +87,9 @@ VIEW_TABLES = tuple(name for model in READ_MODELS for name in model.tables)
 
 
 def apply_events(batch: Batch, events: Sequence[tuple[str, EventData]],
-                 handlers: dict[str, tuple[Handler, ...]] = HANDLERS) -> None:
+                 handlers: dict[str, tuple[Handler, ...]] | None = None) -> None:
+    if handlers is None:
+        handlers = all_handlers()
     for topic, data in events:
         for handler in handlers.get(topic, ()):
             handler(batch, data)
@@ -136,7 +163,7 @@ class RegisterView(TrackingRecorder):
     def shared_duties(self) -> obligations.SharedDuties:
         if getattr(self, "_shared_duties", None) is None:
             self._shared_duties = obligations.SharedDuties(
-                lambda cursor: self.position_in(cursor, Register.name))
+                lambda cursor: self.position_in(cursor, REGISTER_LOG))
         return self._shared_duties
 
     @contextmanager
@@ -150,16 +177,3 @@ class RegisterView(TrackingRecorder):
     def position_in(self, cursor: Cursor, application_name: str) -> int:
         """The tracked position as the given read transaction sees it."""
         return self._read_position(cursor.raw, application_name) or 0
-
-
-class RegisterProjection(Projection[RegisterView]):
-    """The library's projection, for its runner (PostgreSQL can push events to it)."""
-
-    name = "RegisterViews"
-    topics = TOPICS
-
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        # The runner hands over decoded events; the view reads them as stored data.
-        # One event at a time: one another projector applied is simply skipped.
-        self.view.apply([(get_topic(type(domain_event)),
-                          domain_event.model_dump(mode="json"))], tracking)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
@@ -23,6 +24,9 @@ from domain.register.records import ImportFile
 from workers.bootstrap import RegisterSystem, open_register
 from workers.settings import PostgresSettings, Settings
 from workers.temporal import binary
+
+if TYPE_CHECKING:
+    from tests.support.signed_in import Desks, RegisterServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_FILE = ROOT / "examples" / "emenscr-2021.yaml"
@@ -77,6 +81,10 @@ def env_for_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
     """Point the CLI (which reads the environment) at the test's store."""
     monkeypatch.setenv("CABINET_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("CABINET_STORE", settings.store)
+    # Nobody is signed in unless a test signs in: never the machine's own login.
+    monkeypatch.setenv("CABINET_CONFIG_DIR", str(settings.data_dir.parent / "config"))
+    for name in ("CABINET_URL", "CABINET_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     if settings.store == "postgres":
         pg = settings.postgres
         for name, value in (("HOST", pg.host), ("PORT", str(pg.port)), ("DB", pg.dbname),
@@ -84,6 +92,42 @@ def env_for_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
                             ("SCHEMA", pg.schema)):
             monkeypatch.setenv(f"CABINET_POSTGRES_{name}", value)
     return settings
+
+
+@pytest.fixture(scope="session")
+def register_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisterServer]:
+    """A real ``cabinet server`` (HTTP API included) with every test account signed in.
+
+    Shared by the whole run (starting one and signing everyone in takes a minute), so
+    its tests count what they change, never what is there, and pick days and codes
+    no other test uses."""
+    from tests.support.signed_in import running_server
+
+    yield from running_server(tmp_path_factory.mktemp("server"), STORE)
+
+
+@pytest.fixture
+def desks(register_server: RegisterServer, monkeypatch: pytest.MonkeyPatch,
+          capsys: pytest.CaptureFixture[str]) -> Desks:
+    """``cabinet`` typed by each signed-in account, on the server's register."""
+    from cli.main import run
+    from tests.support.signed_in import Desks
+
+    for name, value in register_server.env.items():
+        if name.startswith("CABINET_"):
+            monkeypatch.setenv(name, value)
+
+    def invoke(env: Mapping[str, str], argv: tuple[str, ...]) -> tuple[int, str, str]:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        try:
+            code = run(list(argv))
+        except SystemExit as exit_:  # the parser's own refusal (an unknown option)
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+    return Desks(register_server, invoke)
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
-from web import auth, problems
+from web import auth, problems, timing
 from web.api import audit, directories, grants, proposals, register
+from web.auth.oidc_register import oidc_sign_in
+from web.auth.oidc_routes import oidc_router
 from web.services import WebServices
 
 API_DESCRIPTION = """The register of Thai cabinet resolutions and the proposals on their way to
@@ -41,7 +43,12 @@ def create_app(services: WebServices) -> FastAPI:
     for router in (register.router, proposals.router, proposals.steps_router,
                    directories.router, audit.router, grants.router):
         app.include_router(router, dependencies=[Depends(auth.require_csrf)])
+    # Sign-in by the identity provider, when one is configured (CABINET_OIDC_ISSUER).
+    sign_in = oidc_sign_in(services.settings, services.system, services.authenticator)
+    if sign_in is not None:
+        app.include_router(oidc_router(sign_in))
     _document_problems(app)
+    timing.include(app)  # every answer tells the app's own time (Server-Timing)
     return app
 
 

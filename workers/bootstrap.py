@@ -6,45 +6,67 @@ Nothing in domain/, projections/ or workflows/ imports this module; processes
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eventsourcing.persistence import InfrastructureFactory, IntegrityError
+from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, IntegrityError
 from eventsourcing.utils import Environment
 
-from domain.register.application import Register, utc_now
-from projections import audit
-from projections.model import ReadModel
+from domain.ids import AGENCY_DIRECTORY_ID, REGISTER_LOG
+from domain.paperwork.agencies import BUILTIN_AGENCIES
 from projections.queries.reading import current
-from projections.rebuild import RebuildReport, rebuild
 from projections.runner import Follower
 from projections.sql import Cursor
-from projections.view import RegisterProjection, RegisterView
+from projections.view import VIEWS_NAME, RegisterView
 from workers.settings import Settings
 from workers.storage.attachments import FolderAttachments
 from workers.storage.chained import view_class_for
-from workers.storage.verify import VerifyReport, verify_store
 
-VIEWS_NAME = RegisterProjection.name
+if TYPE_CHECKING:
+    from domain.register.application import Register
+    from projections import audit
+    from projections.model import ReadModel
+    from projections.rebuild import RebuildReport
+    from workers.storage.verify import VerifyReport
 
 
-@dataclass
 class RegisterSystem:
-    """The register, its views and their follower: what commands and queries are given."""
+    """The register, its views and their follower: what commands and queries are given.
 
-    settings: Settings
-    register: Register
-    view: RegisterView
-    follower: Follower = field(init=False)
+    The register's application (every aggregate and event class) is built on
+    first use. A question whose views already hold the whole log needs only
+    the log's recorder and the views, so a process that only reads starts
+    without it; anything that writes or catches the views up builds it, on
+    the same recorder.
+    """
 
-    def __post_init__(self) -> None:
-        self.follower = Follower(self.register, self.view)
+    def __init__(self, settings: Settings, view: RegisterView, factory: InfrastructureFactory[Any],
+                 recorder: ApplicationRecorder, *, clock: Callable[[], datetime] | None = None
+                 ) -> None:
+        self.settings = settings
+        self.view = view
+        self.recorder = recorder
+        """The register's log, read without its application."""
+        self._factory = factory
+        self._clock = clock
+        self._register: Register | None = None
+        self.follower = Follower(lambda: self.register, view, recorder, REGISTER_LOG)
+
+    @property
+    def register(self) -> Register:
+        if self._register is None:
+            from domain.register.application import Register
+
+            self._register = Register(env=self.settings.register_env(),
+                                      infrastructure=(self._factory, self.recorder),
+                                      **({"clock": self._clock} if self._clock else {}))
+        return self._register
 
     @property
     def attachments(self) -> FolderAttachments:
@@ -61,6 +83,13 @@ class RegisterSystem:
         with current(self) as cursor:
             yield cursor
 
+    def known_agencies(self) -> frozenset[str]:
+        """The agency codes the register knows: the built-in ones until a directory exists."""
+        if self._register is None and not self.recorder.select_events(
+                AGENCY_DIRECTORY_ID, limit=1):
+            return frozenset(BUILTIN_AGENCIES)
+        return self.register.known_agencies()
+
     def replay(self, progress: Callable[[int], None] | None = None) -> audit.ReplayReport:
         return replay_views(self, progress)
 
@@ -70,12 +99,17 @@ class RegisterSystem:
     def rebuild(self, models: Sequence[ReadModel],
                 progress: Callable[[int], None] | None = None) -> RebuildReport:
         """Rebuild read models from the log (under the writers' turn), then catch up."""
+        from projections.rebuild import rebuild
+
         report = rebuild(self.register, self.view, models, progress=progress)
         self.catch_up()
         return report
 
     def close(self) -> None:
-        self.register.close()
+        if self._register is not None:
+            self._register.close()
+        else:
+            self._factory.close()
         self.view.datastore.close()  # type: ignore[attr-defined]
 
 
@@ -103,17 +137,21 @@ def _view(settings: Settings, env: dict[str, str], *, scratch: bool = False) -> 
         return factory.tracking_recorder(view_class)  # type: ignore[return-value]
 
 
-def open_register(settings: Settings, *, clock: Callable[[], datetime] = utc_now
+def open_register(settings: Settings, *, clock: Callable[[], datetime] | None = None
                   ) -> RegisterSystem:
     prepare_storage(settings)
     env = settings.register_env()
-    register = Register(env=env, clock=clock)
-    return RegisterSystem(settings=settings, register=register, view=_view(settings, env))
+    # The register's own environment, as its application would build it.
+    factory = InfrastructureFactory.construct(Environment(REGISTER_LOG, {**os.environ, **env}))
+    return RegisterSystem(settings, _view(settings, env), factory,
+                          factory.application_recorder(), clock=clock)
 
 
 def replay_views(system: RegisterSystem,
                  progress: Callable[[int], None] | None = None) -> audit.ReplayReport:
     """Rebuild every view into a scratch store and compare it with the live views."""
+    from projections import audit
+
     settings = system.settings
     env = settings.register_env()
     if settings.store == "sqlite":
@@ -166,7 +204,9 @@ def _drop_schema(settings: Settings, schema: str) -> None:
 
 
 def verify_chain(system: RegisterSystem) -> VerifyReport:
-    recorder: Any = system.register.recorder
+    from workers.storage.verify import verify_store
+
+    recorder: Any = system.recorder
     settings = system.settings
     return verify_store(recorder, settings.checkpoints_path, settings.checkpoint_trusted_keys,
                         attachments=system.attachments)

@@ -12,8 +12,8 @@ from eventsourcing.projection import ProjectionRunner
 from temporalio.client import Client
 
 from domain.register.application import Register
+from projections.projection import RegisterProjection
 from projections.runner import CatchUp
-from projections.view import RegisterProjection
 from web.services import check_can_serve, serving
 from workers.bootstrap import RegisterSystem, open_register
 from workers.dev_server import DevServer

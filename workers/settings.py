@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from workers.client_settings import ClientSettings
 from workers.web_settings import WebSettings
 
 DEFAULT_DATA_DIR = "cabinet-data"
@@ -94,6 +95,9 @@ class Settings:
     log_level: str = "info"
     web: WebSettings = field(default_factory=WebSettings)
     """The HTTP app (API and web desk): address, secret key, identity provider."""
+    client: ClientSettings = field(
+        default_factory=lambda: ClientSettings(config_dir=Path.home() / ".config" / "cabinet"))
+    """The ``cabinet`` client's own: the API it talks to and the signed-in person's token."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *,
@@ -145,6 +149,7 @@ class Settings:
             log_format=log_format,  # type: ignore[arg-type]
             log_level=env.get("CABINET_LOG_LEVEL", "info").lower(),
             web=WebSettings.from_env(env, _int),
+            client=ClientSettings.from_env(env, _seconds),
         )
 
     @property

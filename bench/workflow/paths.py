@@ -180,12 +180,13 @@ def check_register(system: RegisterSystem, timed: list[ProposalRecord]) -> dict[
             continue
         closed += state.stage.value == "closed"
         meeting = state.meeting_date
-        if meeting is not None:
-            try:
-                system.register.resolution(resolution_id(meeting, state.title))
-                decided += 1
-            except Exception:
-                pass
+        if meeting is None:
+            continue  # not decided: nothing of it can be rescinded (None would match "open")
+        try:
+            system.register.resolution(resolution_id(meeting, state.title))
+            decided += 1
+        except Exception:
+            pass
         for taken in record.steps:
             for clause in getattr(taken.step, "items", ()) or ():
                 for target in clause.rescinds:

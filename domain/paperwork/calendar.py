@@ -19,7 +19,6 @@ released; later years lack bridge holidays until staff declare them.
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -113,6 +112,8 @@ class HolidayCalendar:
 
 def calendar_package() -> str:
     """Where the official days come from, as answers name it (the package is pinned exactly)."""
+    import importlib.metadata  # loads the email and zip packages: only when asked
+
     return f"the holidays package {importlib.metadata.version('holidays')}"
 
 

@@ -27,7 +27,7 @@ from eventsourcing.utils import Environment, EnvType, get_topic, resolve_topic
 
 from domain.errors import ProposalNotFound, ResolutionNotFound
 from domain.events import RegisterAggregate
-from domain.ids import AGENCY_DIRECTORY_ID, proposal_id, refusals_id
+from domain.ids import AGENCY_DIRECTORY_ID, REGISTER_LOG, proposal_id, refusals_id
 from domain.paperwork.agencies import BUILTIN_AGENCIES
 from domain.permissions import Actor, check
 from domain.process.proposal import Proposal, RefusalLog
@@ -62,14 +62,28 @@ def utc_now() -> datetime:
 class Register(Application[UUID]):
     """The legal record: resolutions, clauses, rescissions, amendments, opinions."""
 
-    name = "Register"
+    name = REGISTER_LOG
 
-    def __init__(self, env: EnvType | None = None, *, clock: Clock = utc_now) -> None:
+    def __init__(self, env: EnvType | None = None, *, clock: Clock = utc_now,
+                 infrastructure: tuple[Any, Any] | None = None) -> None:
+        # ``infrastructure``: the factory and recorder a process already opened to read
+        # the log (workers.bootstrap), so that the register shares their connections.
+        self._infrastructure = infrastructure
         super().__init__(env)
         self.clock = clock
         self.conflict: type[Exception] = resolve_topic(self.env.get("CONFLICT_ERROR_TOPIC", ""))
         self._agencies: tuple[int, frozenset[str]] | None = None
         self._legacy_claims: bool | None = None
+
+    def construct_factory(self, env: Environment) -> Any:
+        if self._infrastructure is not None:
+            return self._infrastructure[0]
+        return super().construct_factory(env)
+
+    def construct_recorder(self) -> Any:
+        if self._infrastructure is not None:
+            return self._infrastructure[1]
+        return super().construct_recorder()
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         built = super().construct_env(name, env)

@@ -10,8 +10,6 @@ from pydantic import Field
 from domain.ids import AGENCY_DIRECTORY_ID, HOLIDAY_BOOK_ID
 from domain.paperwork.agencies import BUILTIN_AGENCIES, require_known
 from domain.paperwork.calendar import calendar_package, official_holidays
-from domain.register.directories import AgencyDirectory
-from domain.register.holiday_book import HolidayBook
 from projections import holidays
 from projections.holidays import HolidayRow
 from projections.jsontypes import IsoDate, absent_if_none
@@ -93,6 +91,8 @@ def _declared_by(row: HolidayRow) -> str:
 
 
 def agencies(source: Source) -> AgenciesAnswer:
+    from domain.register.directories import AgencyDirectory  # see _detail
+
     codes = sorted(source.register.known_agencies())
     where = {code: "built in" for code in BUILTIN_AGENCIES}
     for event in source.register.history(AGENCY_DIRECTORY_ID):
@@ -114,7 +114,7 @@ def agencies(source: Source) -> AgenciesAnswer:
 
 def require_agency(source: Source, code: str, *, field: str = "agency") -> str:
     """``code``, normalised, if the register knows it; else a refusal naming ``field``."""
-    return str(require_known(code, source.register.known_agencies(), field=field))
+    return str(require_known(code, source.known_agencies(), field=field))
 
 
 def holiday_history(source: Source) -> DirectoryHistory:
@@ -138,6 +138,11 @@ def _event(event: Any) -> DirectoryEvent:
 
 
 def _detail(event: Any) -> str:
+    # The directories' events, loaded for their history: a question about
+    # obligations (which checks an agency's code here) does without them.
+    from domain.register.directories import AgencyDirectory
+    from domain.register.holiday_book import HolidayBook
+
     if isinstance(event, HolidayBook.HolidayDeclared):
         return f"{_day(event.day)} declared a holiday: {event.name}"
     if isinstance(event, HolidayBook.HolidayRevoked):

@@ -65,8 +65,11 @@ def in_force(source: Source, on: date, *, agency: str | None = None,
         chunk, following = page(read.by_resolution(rows), READING_ORDER, after=after,
                                 limit=limit)
         chunk = told(cursor, chunk)
-    return ObligationsAnswer(at=on, agency=agency, as_recorded=as_recorded, obligations=chunk,
-                             next=following, empty_because=empty)
+    # Built as given, not validated: every value is typed above, and the rows are
+    # the view's own, thousands of them (validating them is a check per row).
+    return ObligationsAnswer.model_construct(at=on, agency=agency, as_recorded=as_recorded,
+                                             obligations=chunk, next=following,
+                                             empty_because=empty)
 
 
 def diff(source: Source, start: date, end: date, *, agency: str | None = None,

@@ -7,18 +7,21 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import orjson
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
 from domain.errors import InvalidInput
-from domain.register.application import Register
-from projections.audit import ReplayReport
 from projections.clauses import TABLE as CLAUSE_TIMELINES
-from projections.runner import Follower
 from projections.sql import Cursor, moment
-from projections.view import RegisterView
+
+if TYPE_CHECKING:
+    # Only named: a question answered from current views loads none of them.
+    from domain.register.application import Register
+    from projections.audit import ReplayReport
+    from projections.runner import Follower
+    from projections.view import RegisterView
 
 
 class ChainReport(Protocol):
@@ -40,9 +43,13 @@ class ChainReport(Protocol):
 class Source(Protocol):
     """What answers are read from; ``workers.bootstrap.RegisterSystem`` is one."""
 
-    register: Register
     view: RegisterView
     follower: Follower
+
+    @property
+    def register(self) -> Register: ...
+
+    def known_agencies(self) -> frozenset[str]: ...
 
     def replay(self, progress: Callable[[int], None] | None = None) -> ReplayReport: ...
 
@@ -64,8 +71,9 @@ def current(source: Source) -> Iterator[Cursor]:
 class Answer(BaseModel):
     """An answer: what ``--json`` prints and what the API will return, as declared here."""
 
+    # Built on first use: a process builds only the answers it gives.
     model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True,
-                              validate_by_name=True, validate_by_alias=True)
+                              validate_by_name=True, validate_by_alias=True, defer_build=True)
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -9,7 +9,6 @@ from uuid import UUID
 from pydantic import Field
 
 from domain.errors import InvalidInput, ResolutionNotFound
-from domain.register.resolution import Resolution
 from projections import clauses, resolutions
 from projections.clauses import ClauseStatus
 from projections.jsontypes import IsoDate, absent_if_none
@@ -142,6 +141,9 @@ def history(source: Source, key: ResolutionKey, *, subject: str | None = None
 
 
 def _event(event: Any) -> HistoryEvent:
+    # A history is read from the aggregate's events; other answers do without them.
+    from domain.register.resolution import Resolution
+
     effective: date | None = None
     retroactive = False
     if isinstance(event, Resolution.Recorded):

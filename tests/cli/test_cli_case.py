@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from tests.conftest import CASE_FILE
 
@@ -148,3 +149,35 @@ def test_a_missing_file_exits_2(cabinet, tmp_path):
     code, _, err = cabinet("import", str(tmp_path / "none.yaml"))
     assert code == 2
     assert "no such file" in err
+
+
+def test_the_reference_case_through_the_cli_each_step_by_its_own_account(desks, tmp_path):
+    """OPDC's 2021 proposal, every step typed by the account of the agency that took it."""
+    case = yaml.safe_load(CASE_FILE.read_text())
+    history = tmp_path / "history.yaml"
+    history.write_text(yaml.safe_dump({"resolutions": case["resolutions"]}, allow_unicode=True))
+    assert desks.operator("import", str(history))[0] == 0  # the operator's, on the data folder
+    proposal = ""
+    for number, taken in enumerate(case["proposals"][0]["steps"]):
+        fields = dict(taken["step"])
+        step = fields.pop("step")
+        path = tmp_path / f"step-{number}.yaml"
+        path.write_text(yaml.safe_dump(fields, allow_unicode=True))
+        typed_by = desks.as_(taken["actor"])
+        if step == "draft":
+            code, out, err = typed_by("proposal", "start", "--file", str(path), "--json")
+            assert code == 0, err
+            proposal = json.loads(out)["proposal"]
+            continue
+        code, out, err = typed_by("proposal", step.replace("_", "-"), proposal,
+                                  "--file", str(path), "--json")
+        assert code == 0, (step, taken["actor"], err)
+        assert json.loads(out)["recorded"] is True
+    code, out, _ = desks.as_("SOC:auditor")("proposal", "status", proposal, "--json")
+    assert code == 0
+    status = json.loads(out)
+    staff = [(h["step"], h["actor"]) for h in status["history"] if h["actor"] != "SOC:system"]
+    assert staff == [(s["step"]["step"], s["actor"]) for s in case["proposals"][0]["steps"]]
+    after = obligations(desks.as_("SOC:auditor"), "--at", "2021-11-10")
+    assert ("2016-01-12", "2") not in after
+    assert ("2021-11-09", "1") in after

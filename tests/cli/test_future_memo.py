@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,11 +21,15 @@ def draft_file(tmp_path: Path, memo_day: str) -> Path:
     return path
 
 
-def test_a_memo_dated_tomorrow_is_refused_naming_its_date(cabinet, tmp_path):
+def test_a_memo_dated_tomorrow_is_refused_naming_its_date(desks, tmp_path):
     tomorrow = (datetime.now(BANGKOK).date() + timedelta(days=1)).isoformat()
-    # No workflow engine runs here: the refusal comes before anything is sent.
-    code, _, err = cabinet("proposal", "start", "--as", "OPDC:head",
-                           "--file", str(draft_file(tmp_path, tomorrow)))
+    before = desks.events_stored()
+    code, _, err = desks.as_("OPDC:head")("proposal", "start",
+                                          "--file", str(draft_file(tmp_path, tomorrow)))
     assert code == 2, err
     assert "memo.date" in err
     assert "Traceback" not in err
+    assert desks.events_stored() == before
+    code, out, _ = desks.as_("SOC:auditor")("proposals", "--json")
+    assert code == 0
+    assert not [p for p in json.loads(out)["proposals"] if "7777" in p["workflow_id"]]

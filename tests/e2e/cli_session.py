@@ -2,7 +2,8 @@
 
 ``ServerProcess`` runs ``cabinet server`` on the ports and data folder of the
 given environment and waits for its "Press Ctrl-C" line; ``cabinet`` runs one
-command. ``prepare_proposal`` imports the reference case's earlier resolutions
+command (as the account signed in to the environment's config folder:
+``tests.support.signed_in``). ``prepare_proposal`` imports the reference case's earlier resolutions
 and writes the case's draft to a file, ready for ``cabinet proposal start``.
 """
 
@@ -26,10 +27,10 @@ from workers.temporal import free_port
 CABINET = Path(sys.executable).parent / "cabinet"
 
 
-def cabinet(env: Mapping[str, str], *argv: str, timeout: float = 120) -> \
-        subprocess.CompletedProcess[str]:
+def cabinet(env: Mapping[str, str], *argv: str, timeout: float = 120,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(CABINET), *argv], env=dict(env), capture_output=True,
-                          text=True, timeout=timeout, check=False)
+                          text=True, timeout=timeout, check=False, input=stdin)
 
 
 class ServerProcess:
@@ -102,10 +103,11 @@ def prepare_proposal(env: Mapping[str, str], folder: Path) -> Path:
 
 
 def start_proposal(env: Mapping[str, str], draft: Path) -> str:
-    started = cabinet(env, "proposal", "start", "--as", "OPDC:head", "--file", str(draft),
-                      "--json")
+    """Start the case's proposal; ``env`` is a signed-in OPDC head's (``signed_in``)."""
+    started = cabinet(env, "proposal", "start", "--file", str(draft), "--json")
     assert started.returncode == 0, started.stderr
     return str(json.loads(started.stdout)["proposal"])
 
 
-ENDORSE = ("--as", "DPM:head", "--doc-kind", "stamp", "--doc-date", "๒๕ ส.ค. ๖๔")
+ENDORSE = ("--doc-kind", "stamp", "--doc-date", "๒๕ ส.ค. ๖๔")
+"""The endorsement's options, typed by a signed-in DPM head."""

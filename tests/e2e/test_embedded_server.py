@@ -12,9 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
-from tests.conftest import CASE_FILE
+from tests.conftest import STORE
+from tests.e2e.cli_session import ENDORSE, cabinet, prepare_proposal, start_proposal
+from tests.support.signed_in import running_server
 from workers.temporal import free_port, free_ports
 
 CABINET = Path(sys.executable).parent / "cabinet"
@@ -56,49 +57,44 @@ def server(env_for_cli, tmp_path):
         process.wait(timeout=30)
 
 
-def cabinet(env, *argv, stdin=None):
-    return subprocess.run([str(CABINET), *argv], env=env, capture_output=True, text=True,
-                          input=stdin, timeout=120, check=False)
+@pytest.fixture
+def staffed(tmp_path):
+    """A server with OPDC's, the Deputy PM's and the PM's heads signed in."""
+    yield from running_server(tmp_path, STORE, ("OPDC:head", "DPM:head", "PM:head"))
 
 
-def test_staff_drive_a_proposal_through_the_running_server(server, tmp_path):
-    env, process = server
-    case = yaml.safe_load(CASE_FILE.read_text())
-    history = tmp_path / "history.yaml"
-    history.write_text(yaml.safe_dump({"resolutions": case["resolutions"]}, allow_unicode=True))
-    assert cabinet(env, "import", str(history)).returncode == 0
-    steps = case["proposals"][0]["steps"]
-    draft = dict(steps[0]["step"])
-    draft.pop("step")
-    (tmp_path / "draft.json").write_text(json.dumps(draft, ensure_ascii=False, default=str))
-    started = cabinet(env, "proposal", "start", "--as", "OPDC:head", "--file",
-                      str(tmp_path / "draft.json"), "--json")
-    assert started.returncode == 0, started.stderr
-    proposal = json.loads(started.stdout)["proposal"]
+def test_staff_drive_a_proposal_through_the_running_server(staffed, tmp_path):
+    opdc, dpm, pm = (staffed.signed[actor] for actor in ("OPDC:head", "DPM:head", "PM:head"))
+    draft = prepare_proposal(staffed.env, tmp_path)
+    proposal = start_proposal(opdc, draft)
 
-    endorsed = cabinet(env, "proposal", "endorse", proposal, "--as", "DPM:head",
-                       "--doc-kind", "stamp", "--doc-date", "๒๕ ส.ค. ๖๔")
+    endorsed = cabinet(dpm, "proposal", "endorse", proposal, *ENDORSE)
     assert endorsed.returncode == 0, endorsed.stderr
-    wrong = cabinet(env, "proposal", "submit", proposal, "--as", "OPDC:head",
+    wrong = cabinet(opdc, "proposal", "submit", proposal,
                     "--doc-number", "นร ๑๒๐๐/๑๑๓", "--doc-date", "๓ กันยายน ๒๕๖๔")
     assert wrong.returncode == 2
     assert "approved_for_submission" in wrong.stderr
-    not_pm = cabinet(env, "proposal", "approve", proposal, "--as", "DPM:head",
-                     "--doc-date", "๒๖ ส.ค. ๖๔")
+    not_pm = cabinet(dpm, "proposal", "approve", proposal, "--doc-date", "๒๖ ส.ค. ๖๔")
     assert not_pm.returncode == 2
     assert "only PM may approve" in not_pm.stderr
-    approved = cabinet(env, "proposal", "approve", proposal, "--as", "PM:head",
-                       "--doc-date", "๒๖ ส.ค. ๖๔")
+    assert "signed in as dpmhead, DPM:head" in not_pm.stderr
+    approved = cabinet(pm, "proposal", "approve", proposal, "--doc-date", "๒๖ ส.ค. ๖๔")
     assert approved.returncode == 0, approved.stderr
 
-    status = cabinet(env, "proposal", "status", proposal, "--json")
-    assert json.loads(status.stdout)["stage"] == "approved_for_submission"
-    board = cabinet(env, "proposals", "--json")
+    status = cabinet(staffed.env, "proposal", "status", proposal, "--json")
+    answer = json.loads(status.stdout)
+    assert answer["stage"] == "approved_for_submission"
+    assert [h["actor"] for h in answer["history"]][:3] == ["OPDC:head", "DPM:head", "PM:head"]
+    board = cabinet(staffed.env, "proposals", "--json")
     assert [p["stage"] for p in json.loads(board.stdout)["proposals"]] == [
         "approved_for_submission"]
+    refusals = cabinet(staffed.env, "refusals", "--proposal", proposal, "--json")
+    assert {(r["step"], r["actor"]) for r in json.loads(refusals.stdout)["refusals"]} >= {
+        ("approve", "DPM:head")}  # recorded by the server, not by the client
 
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == 0
+    assert staffed.process is not None
+    staffed.process.process.send_signal(signal.SIGINT)
+    assert staffed.process.process.wait(timeout=30) == 0
 
 
 def test_the_server_serves_the_api_on_loopback(server):
@@ -113,13 +109,14 @@ def test_the_server_serves_the_api_on_loopback(server):
 
 def test_the_cli_says_clearly_when_no_server_is_running(env_for_cli):
     env = dict(os.environ)
-    env["CABINET_TEMPORAL_PORT"] = str(free_port())
-    # A step needs the workflow engine (status answers from the register alone).
-    done = cabinet(env, "proposal", "schedule", "OPDC-1-1", "--as", "SOC:staff",
-                   "--meeting", "2021-11-09")
+    url = f"http://127.0.0.1:{free_port()}"
+    env.update({"CABINET_URL": url, "CABINET_TOKEN": "t0ken"})
+    # A step is sent to the register's server (status answers from the data folder alone).
+    done = cabinet(env, "proposal", "schedule", "OPDC-1-1", "--meeting", "2021-11-09")
     assert done.returncode == 1
-    assert "cannot reach the Temporal server" in done.stderr
+    assert f"cannot reach the register's server at {url}" in done.stderr
     assert "cabinet server" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_the_server_stops_and_says_so_if_its_dev_server_dies(server):

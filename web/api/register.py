@@ -33,7 +33,14 @@ Agency = Annotated[str | None, Query(alias="agency", description="an agency code
                                                                  "duties and those binding ALL")]
 AsRecorded = Annotated[str | None, Query(description="answer as the register stood at this "
                                                      "moment (ISO 8601)")]
-Limit = Annotated[int | None, Query(description="at most this many rows (a page)")]
+PAGE = 100
+"""Rows in an answer unless the caller asks for more: a whole agency's duties on the
+large register are thousands of rows (megabytes of JSON) that few callers read at once."""
+MAX_PAGE = 5_000
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE,
+                             description=f"at most this many rows (a page; {PAGE} unless "
+                                         f"asked, at most {MAX_PAGE}); `next` is the cursor "
+                                         "of the page after")]
 After = Annotated[str | None, Query(description="the `next` cursor of the page before")]
 Subject = Annotated[str | None, Query(description="part of the subject, where the date has "
                                                   "several resolutions")]
@@ -41,7 +48,7 @@ Subject = Annotated[str | None, Query(description="part of the subject, where th
 
 @router.get("/obligations", response_model=ObligationsAnswer)
 def obligations_in_force(services: Services, _: Reader, at: At, agency_code: Agency = None,
-                         as_recorded: AsRecorded = None, limit: Limit = None,
+                         as_recorded: AsRecorded = None, limit: Limit = PAGE,
                          after: After = None) -> ObligationsAnswer:
     """The obligations in force on a day: who bears each, and until when."""
     return obligations.in_force(services.system, day(at, "at"),
@@ -73,7 +80,7 @@ def changes(services: Services, _: Reader,
 def resolution_list(services: Services, _: Reader,
                     meeting_date: Annotated[str | None, Query(
                         alias="date", description="only this meeting's resolutions")] = None,
-                    limit: Limit = None, after: After = None) -> ResolutionList:
+                    limit: Limit = PAGE, after: After = None) -> ResolutionList:
     """The resolutions in the register, by meeting date and subject."""
     return resolutions.listing(
         services.system, limit=limit, after=after,

@@ -79,7 +79,7 @@ package, through the settings that name its factory and mapper):
 
 from __future__ import annotations
 
-from importlib.metadata import version
+from pathlib import Path
 
 WRITTEN_AGAINST = "9.5.6"
 """The eventsourcing release the overrides above were written against (pinned in pyproject)."""
@@ -87,13 +87,29 @@ WRITTEN_AGAINST = "9.5.6"
 
 def require_library_version(installed: str | None = None) -> None:
     """Refuse to run on another eventsourcing than the one the overrides were read in."""
-    found = installed if installed is not None else version("eventsourcing")
+    found = installed if installed is not None else _installed()
     if found != WRITTEN_AGAINST:
         raise ImportError(
             f"workers.storage overrides private methods of eventsourcing {WRITTEN_AGAINST}, "
             f"but eventsourcing {found} is installed. Install eventsourcing=={WRITTEN_AGAINST}, "
             "or read each override listed in workers/storage/__init__.py against the new "
             "version and then move the pin there and in pyproject.toml.")
+
+
+def _installed() -> str:
+    """The installed eventsourcing's version, from the name of its metadata folder.
+
+    ``importlib.metadata`` would load the email and zip packages, a tenth of a
+    register question's start-up; it is asked only when there is no such folder.
+    """
+    import eventsourcing
+
+    site = Path(eventsourcing.__file__).parent.parent
+    for folder in site.glob("eventsourcing-*.dist-info"):
+        return folder.name.removeprefix("eventsourcing-").removesuffix(".dist-info")
+    from importlib.metadata import version
+
+    return version("eventsourcing")
 
 
 require_library_version()

@@ -15,20 +15,21 @@ A bulk import is one transaction, so one checkpoint.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import structlog
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, StoredEvent
 
+from projections.logs import get_logger
 from workers.storage.checkpoints import SigningKey, development_key, write_checkpoint
 from workers.storage.ledger import DEV_KEY, GENESIS, LedgerKeyError, fingerprint, link, stored_id
 
 if TYPE_CHECKING:
     from projections.view import RegisterView
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 LEDGER_KEY = "LEDGER_KEY"
 """The environment setting that holds the chain's key (the development key if unset)."""
@@ -72,7 +73,19 @@ class ChainedRecorder:
     ledger_key: bytes = DEV_KEY
     development = False
     checkpoint_dir: Path | None = None
-    checkpoint_key: SigningKey | None = None
+    _checkpoint_key: SigningKey | None = None
+    _load_checkpoint_key: Callable[[], SigningKey] | None = None
+
+    @property
+    def checkpoint_key(self) -> SigningKey | None:
+        """The writer's checkpoint key, read (in development, made) when first needed.
+
+        Only writes sign checkpoints: a process that only reads loads no signing
+        library.
+        """
+        if self._load_checkpoint_key is not None:
+            self._checkpoint_key, self._load_checkpoint_key = self._load_checkpoint_key(), None
+        return self._checkpoint_key
     # In the database's own form, set by each recorder: the newest link; the
     # insert of one row (notification id, aggregate id, version, link), or of a
     # batch where a recorder writes its own ``_insert_links``; rows from a
@@ -195,9 +208,9 @@ class LedgeredFactory(InfrastructureFactory[Any]):
         recorder.checkpoint_dir = Path(folder) if folder else None
         key_text, key_file = self.env.get(CHECKPOINT_KEY), self.env.get(CHECKPOINT_KEY_FILE)
         if key_text:
-            recorder.checkpoint_key = SigningKey.from_text(key_text)
+            recorder._load_checkpoint_key = partial(SigningKey.from_text, key_text)
         elif key_file and recorder.development:
-            recorder.checkpoint_key = development_key(Path(key_file))
+            recorder._load_checkpoint_key = partial(development_key, Path(key_file))
         return recorder
 
 

@@ -1,0 +1,1 @@
+"""The HTTP benchmark's parts: the cached register, the app's process, the figures."""
