@@ -67,3 +67,27 @@ async def test_pages_one_step_and_a_forged_post(served, browser, history):
         assert response is not None and response.status == 200, path
         await check_page(auditor, name)
     assert await auditor.locator("html").get_attribute("lang") == "en"
+
+
+async def test_a_resolution_links_to_what_ended_it_and_back(served, browser, case_system):
+    base, _ = served
+    page = await sign_in(browser, base, "SOC:staff")
+    await page.goto("/rules?at=๑ มิ.ย. ๒๕๖๓&agency=OPDC")
+    await page.click("a:has-text('๑๒ มกราคม ๒๕๕๙')")
+    ended = page.locator("td a:has-text('resolution of 2021-11-09')")
+    await ended.first.click()
+    assert await page.locator("h1").inner_text() and "/resolutions/" in page.url
+    back = page.locator("ul.changed a:has-text('๑๒ มกราคม ๒๕๕๙')")
+    assert await back.count() == 1
+    await check_page(page, "resolution")
+    await back.click()
+    assert "rescinded" in await page.locator("td.status-rescinded").first.inner_text()
+
+    # The sign-in page, unsigned: its fields labelled, the language switch there.
+    context = await browser.new_context(base_url=base)
+    anonymous = await context.new_page()
+    await anonymous.goto("/rules")
+    assert "/login?next=%2Frules" in anonymous.url
+    await check_page(anonymous, "sign-in")
+    await anonymous.goto("/login?lang=en")
+    assert await anonymous.locator("label[for=username]").inner_text() == "Username"

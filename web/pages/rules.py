@@ -3,6 +3,7 @@ days, and each resolution's page with its clauses' status and what changed them.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -66,7 +67,32 @@ def _resolution(desk: seams.DeskServices, resolution_id: str, at: str) -> dict[s
     on = _day(at, "at", desk.today())
     shown = resolutions.show(desk.system, key, on=on)
     history = resolutions.history(desk.system, key)
-    return {"resolution": shown, "history": history, "on": on}
+    # What this resolution's clauses rescinded or amended, as recorded with them.
+    changed = []
+    for number, record in desk.system.register.resolution(key).clauses.items():
+        clause = record.versions[0].clause
+        changed += [(number, "ended_by", target.resolution.date, target.clauses)
+                    for target in clause.rescinds]
+        changed += [(number, "amended_by", target.resolution.date, (target.clause,))
+                    for target in clause.amends]
+    named = {day for _, _, day, _ in changed} | {
+        date.fromisoformat(found) for c in shown.clauses for text in (c.amended_by, c.ended_by)
+        if text for found in _NAMED_DATE.findall(text)}
+    return {"resolution": shown, "history": history, "on": on, "changed": changed,
+            "links": _ids_by_date(desk, named)}
+
+
+_NAMED_DATE = re.compile(r"resolution of (\d{4}-\d{2}-\d{2})")
+
+
+def _ids_by_date(desk: seams.DeskServices, days: set[date]) -> dict[str, str]:
+    """The resolution each meeting date names, where that date holds exactly one."""
+    found = {}
+    for day in days:
+        listed = resolutions.listing(desk.system, meeting_date=day, limit=2).resolutions
+        if len(listed) == 1:
+            found[day.isoformat()] = listed[0].resolution_id
+    return found
 
 
 @router.get("/resolutions/{resolution_id}")
