@@ -35,6 +35,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sign_in": ("เข้าสู่ระบบ", "Sign in"),
     "sign_out": ("ออกจากระบบ", "Sign out"),
     "sign_in_oidc": ("เข้าสู่ระบบด้วยบัญชีหน่วยงาน", "Sign in with your agency account"),
+    "sign_in_wrong": ("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "Wrong username or password"),
+    "sign_in_locked": ("ลองเข้าสู่ระบบหลายครั้งเกินไป กรุณารอสักครู่",
+                       "Too many attempts: wait a while and try again"),
     "username": ("ชื่อผู้ใช้", "Username"),
     "password": ("รหัสผ่าน", "Password"),
     "signed_in_as": ("ผู้ใช้", "Signed in as"),
@@ -132,6 +135,37 @@ STAGES: dict[str, tuple[str, str]] = {
     "decided": ("คณะรัฐมนตรีมีมติ", "decided"),
     "closed": ("แจ้งมติแล้ว", "closed"),
 }
+
+
+STEPS: dict[str, tuple[str, str]] = {
+    "draft": ("ร่างบันทึกเสนอ", "draft"),
+    "endorse": ("รองนายกรัฐมนตรีเห็นชอบ", "endorse"),
+    "approve": ("นายกรัฐมนตรีเห็นชอบให้เสนอ", "approve for submission"),
+    "submit": ("เสนอเรื่องต่อ สลค.", "submit to SOC"),
+    "request_opinions": ("ขอความเห็นหน่วยงาน", "request opinions"),
+    "opinion": ("แจ้งความเห็น", "give an opinion"),
+    "amend": ("แก้ไขข้อเสนอ", "amend the proposal"),
+    "request_review": ("ขอให้ทบทวนความเห็น", "request a review"),
+    "extend": ("ขยายกำหนดส่งความเห็น", "extend a deadline"),
+    "proceed_without": ("ดำเนินการต่อโดยไม่รอความเห็น", "proceed without an opinion"),
+    "remind": ("เตือน", "reminder"),
+    "escalate": ("แจ้งเลยกำหนด", "escalation"),
+    "schedule": ("บรรจุระเบียบวาระ", "place on the agenda"),
+    "decide": ("บันทึกมติคณะรัฐมนตรี", "record the decision"),
+    "reschedule": ("บรรจุระเบียบวาระใหม่", "back on the agenda"),
+    "notify": ("แจ้งมติ", "notify the resolution"),
+    "withdraw": ("ถอนเรื่อง", "withdraw"),
+    "reschedule_meeting": ("เลื่อนไปประชุมครั้งอื่น", "move to another meeting"),
+    "unschedule": ("ถอนออกจากระเบียบวาระ", "take off the agenda"),
+    "correct_document": ("แก้ไขข้อมูลเอกสาร", "correct a document on record"),
+}
+
+
+def step_name(step: str, lang: Lang) -> str:
+    names = STEPS.get(step)
+    if names is None:
+        return step
+    return names[1] if lang == "en" else names[0]
 
 
 def language(request: Request) -> Lang:

@@ -7,6 +7,8 @@ fields), after which only ``desk_app`` changes.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -47,6 +49,12 @@ class Sessions:
     def from_request(self, request: Request) -> Principal | None:
         return self.open.get(request.cookies.get(SESSION_COOKIE, ""))
 
+    def csrf_token(self, request: Request) -> str | None:
+        session = request.cookies.get(SESSION_COOKIE, "")
+        if session not in self.open:
+            return None
+        return hmac.new(b"stand-in", f"csrf:{session}".encode(), hashlib.sha256).hexdigest()
+
 
 def desk_app(services: Services, sessions: Sessions) -> FastAPI:
     app = FastAPI()
@@ -58,7 +66,7 @@ def desk_app(services: Services, sessions: Sessions) -> FastAPI:
                     next: Annotated[str, Form()] = "/") -> Response:
         found = sessions.accounts.get(username)
         if found is None or not secrets.compare_digest(found[0], password):
-            return RedirectResponse("/login?failed=1", status_code=303)
+            return RedirectResponse("/login?error=wrong", status_code=303)
         token = secrets.token_urlsafe(24)
         sessions.open[token] = found[1]
         response = RedirectResponse(safe_next(next), status_code=303)

@@ -27,6 +27,13 @@ async def test_the_case_walks_through_the_desk(served, browser, history):
         assert f"done={taken.step.step}" in page.url, (number, taken.step.step)
         if number in (5, 6, 14, 15):
             await check_page(page, f"case-{number:02d}-{taken.step.step}")
+        if number == 5:
+            # NESDC's work shows the opinion it owes, overdue (its 2021 deadline passed).
+            pages["NESDC:head"] = nesdc = await sign_in(browser, base, "NESDC:head")
+            owed = nesdc.locator("h2:has-text('ความเห็นที่หน่วยงานต้องตอบ') + table")
+            assert "๒๒ ตุลาคม ๒๕๖๔" in await owed.inner_text()
+            assert await owed.locator("tr.late").count() == 1
+            await check_page(nesdc, "case-my-work-opinion-owed")
     status = proposals.status(services.system, workflow_id)
     assert status.stage == "closed"
     # The engine escalates the opinions whose 2021 deadlines had passed; the rest are people's.

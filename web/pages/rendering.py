@@ -19,6 +19,7 @@ TEMPLATES = Jinja2Templates(directory=WEB / "templates")
 TEMPLATES.env.filters["thai_date"] = i18n.thai_date
 TEMPLATES.env.filters["thai_moment"] = i18n.thai_moment
 TEMPLATES.env.filters["stage"] = i18n.stage_name
+TEMPLATES.env.filters["step"] = i18n.step_name
 
 
 def render(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:

@@ -8,7 +8,6 @@ that home lands, the function becomes a call to it and the pages do not change.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from datetime import date
 from typing import Any, Protocol
@@ -57,20 +56,22 @@ def viewer(request: Request) -> Principal:
         raise SignInRequired() from None
 
 
-def _secret(request: Request) -> bytes:
-    key = services(request).settings.web.secret_key or "development"
-    return key.encode()
+class CsrfSource(Protocol):
+    def csrf_token(self, request: Request) -> str | None: ...
 
 
 def csrf_token(request: Request) -> str:
-    """The token every form carries. To be ``web.auth``'s: bound to the session cookie."""
-    session = request.cookies.get(SESSION_COOKIE, "")
-    return hmac.new(_secret(request), b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
+    """The token every form carries: the session's, from the sign-in package's authenticator
+    (``web.auth.RegisterAuthenticator.csrf_token``)."""
+    authenticator: CsrfSource = request.app.state.authenticator
+    return authenticator.csrf_token(request) or ""
 
 
 def check_csrf(request: Request, posted: str | None) -> None:
-    """Refuse a form whose token is not this session's (a cross-site post)."""
-    if not posted or not hmac.compare_digest(posted, csrf_token(request)):
+    """Refuse a form whose token is not this session's (a cross-site post), as
+    ``web.auth.require_csrf`` does for the API's cookie requests."""
+    expected = csrf_token(request)
+    if not posted or not expected or not hmac.compare_digest(posted, expected):
         raise NotPermitted("the form is not from this session (reload the page and try again)",
                            field=CSRF_FIELD)
 

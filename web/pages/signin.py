@@ -20,6 +20,9 @@ def safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-async def sign_in_page(request: Request, next: str = "/", failed: str = "") -> Response:
-    return render(request, "signin.html", next=safe_next(next), failed=bool(failed),
+async def sign_in_page(request: Request, next: str = "/", error: str = "") -> Response:
+    # The sign-in route sends back ``error=wrong`` (any wrong credential, the same words
+    # whatever was wrong) or ``error=locked`` (too many attempts).
+    failed = {"wrong": "sign_in_wrong", "locked": "sign_in_locked"}.get(error)
+    return render(request, "signin.html", next=safe_next(next), failed=failed,
                   oidc=seams.oidc_configured(request))
