@@ -32,6 +32,12 @@ async def test_pages_one_step_and_a_forged_post(served, browser, history):
     services.system.catch_up()
     refused = proposals.refused(services.system, workflow_id).refusals
     assert [(r.step, r.actor) for r in refused] == [("endorse", "PM:head")]
+    # Refused and recorded by who posts it, even when what it carries is malformed.
+    malformed = await pm.request.post(f"/proposals/{workflow_id}/steps/endorse",
+                                      form={"csrf_token": token, "document.date": "soon"})
+    assert malformed.status == 403
+    services.system.catch_up()
+    assert len(proposals.refused(services.system, workflow_id).refusals) == 2
     # A post without the session's token is refused before anything is sent.
     cross_site = await pm.request.post(f"/proposals/{workflow_id}/steps/endorse",
                                        form={"document.date": "๒๕ ส.ค. ๒๕๖๔"})
@@ -67,6 +73,9 @@ async def test_pages_one_step_and_a_forged_post(served, browser, history):
         assert response is not None and response.status == 200, path
         await check_page(auditor, name)
     assert await auditor.locator("html").get_attribute("lang") == "en"
+    # Staff do not audit.
+    response = await dpm.goto("/audit?run=verify")
+    assert response is not None and response.status == 403
 
 
 async def test_a_resolution_links_to_what_ended_it_and_back(served, browser, case_system):

@@ -7,6 +7,7 @@ whatever the page offered.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -17,11 +18,11 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from domain import errors
-from domain.permissions import SECRETARIAT, may
+from domain.permissions import PERMITS, SECRETARIAT, Party, check, may
 from domain.process.steps import STAFF_STEPS
 from projections.queries import proposals
 from web.pages import seams
-from web.pages.allowed import allowed_steps
+from web.pages.allowed import allowed_steps, party_agency
 from web.pages.forms import payload, step_form
 from web.pages.rendering import render
 from web.principal import Principal
@@ -56,6 +57,28 @@ async def _page(request: Request, principal: Principal, workflow_id: str, *,
                   done=request.query_params.get("done"), **data, **extra)
 
 
+def _refuse_if_not_permitted(desk: seams.DeskServices, principal: Principal, workflow_id: str,
+                             step: str, named: str | None, posted: dict[str, Any]) -> None:
+    """Who may take the step is settled before its payload is read: a post by someone who
+    may not is refused and recorded even when what it carries is malformed."""
+    state = desk.system.register.proposal(workflow_id).state
+    party = PERMITS[step].party
+    agency: str | None
+    if party is Party.NAMED_AGENCY:
+        agency = (named or "").strip().upper() or principal.agency
+    else:
+        agency = party_agency(step, state, principal.actor)
+    if party is Party.TAKER and agency is None:
+        return  # which step's taker is in the payload: the workflow checks it
+    try:
+        check(step, principal.actor, party_agency=agency)
+    except errors.NotPermitted as refusal:
+        posted.pop(seams.CSRF_FIELD, None)
+        seams.record_refused_step(desk, principal, workflow_id, step, refusal,
+                                  json.dumps(posted, ensure_ascii=False))
+        raise
+
+
 @router.get("/proposals/{workflow_id}")
 async def proposal_page(request: Request, workflow_id: str) -> Response:
     principal = seams.viewer(request)
@@ -81,6 +104,10 @@ async def take_step(request: Request, workflow_id: str, step: str) -> Response:
     form = step_form(step_type, principal.agency)
     key = posted.get("key")
     try:
+        named = posted.get("agency")
+        await run_in_threadpool(_refuse_if_not_permitted, seams.services(request), principal,
+                                workflow_id, step, named if isinstance(named, str) else None,
+                                dict(posted))
         fields = payload(form, posted)
         taken = step_type.model_validate(fields)
         await seams.take_step(seams.services(request), principal, workflow_id,

@@ -9,13 +9,15 @@ that home lands, the function becomes a call to it and the pages do not change.
 from __future__ import annotations
 
 import hmac
+import uuid
 from datetime import date
 from typing import Any, Protocol
 
+import structlog
 from fastapi import Request
 from pydantic import ValidationError
 
-from domain.errors import InvalidInput, NotPermitted
+from domain.errors import InvalidInput, NotPermitted, RegisterError
 from domain.process.steps import Step
 from web.authentication import Unauthenticated, current_principal
 from web.principal import Principal
@@ -23,6 +25,8 @@ from workers.bootstrap import RegisterSystem
 from workers.settings import Settings
 from workflows.contracts import StepResult
 from workflows.desk import ProposalDesk, new_key
+
+log = structlog.get_logger(__name__)
 
 SESSION_COOKIE = "cabinet_session"
 CSRF_FIELD = "csrf_token"
@@ -84,6 +88,18 @@ async def take_step(desk_services: DeskServices, principal: Principal, workflow_
     desk = await desk_services.proposal_desk()
     result = await desk.act(workflow_id, step, principal.actor, key=key)
     return result, key
+
+
+def record_refused_step(desk_services: DeskServices, principal: Principal, workflow_id: str,
+                        step: str, refusal: RegisterError, payload: str) -> None:
+    """Record a refused step in the proposal's refusal log, as the desk does
+    (``ProposalDesk._refused``; ``web.services.record_refusal`` for the register's verbs)."""
+    log.warning("step_refused", workflow_id=workflow_id, step=step,
+                actor=str(principal.actor), username=principal.username, reason=str(refusal))
+    desk_services.system.register.refuse_attempt(
+        workflow_id, attempt_id=f"{step}:{uuid.uuid4()}", step=step,
+        actor=str(principal.actor), reason=refusal.message, field=refusal.field,
+        payload=payload)
 
 
 def refused_payload(error: ValidationError) -> InvalidInput:
