@@ -1,4 +1,4 @@
-"""The HTTP app: ``create_app(services)`` builds the API (and, once they exist, the desk pages).
+"""The HTTP app: ``create_app(services)`` builds the API and the desk's pages (``web.pages``).
 
 Routes live in ``web.api`` (one module per family); failures become
 ``application/problem+json`` answers in ``web.problems``; who is asking is
@@ -16,6 +16,7 @@ from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 from web import auth, problems
 from web.api import audit, directories, grants, proposals, register
+from web.pages import rendering
 from web.services import WebServices
 
 API_DESCRIPTION = """The register of Thai cabinet resolutions and the proposals on their way to
@@ -41,6 +42,8 @@ def create_app(services: WebServices) -> FastAPI:
     for router in (register.router, proposals.router, proposals.steps_router,
                    directories.router, audit.router, grants.router):
         app.include_router(router, dependencies=[Depends(auth.require_csrf)])
+    # The desk's pages check their forms' CSRF tokens themselves, to show a refusal as a page.
+    rendering.install(app)
     _document_problems(app)
     return app
 

@@ -1,15 +1,20 @@
-"""The desk in a real browser: the app served by uvicorn on a loopback port, a real register
-(SQLite or PostgreSQL, per CABINET_TEST_STORE), the real Temporal dev server, and Debian's
-Chromium driven by Playwright. Each page is checked with axe-core and its screenshot saved.
+"""The desk in a real browser: the app as a serving process builds it (``web.app.create_app``
+over ``web.services.serving``: sign-in's authenticator, the credential store in the register's
+database), served by uvicorn on a loopback port; a real register (SQLite or PostgreSQL, per
+CABINET_TEST_STORE) holding each person's account and role grant; the real Temporal dev
+server; Debian's Chromium driven by Playwright. Each page is checked with axe-core and its
+screenshot saved.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,14 +22,17 @@ import pytest_asyncio
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
-from domain.permissions import Actor
+from domain.permissions import Actor, Role
+from domain.register.grants import RoleGrant
+from domain.values import DocumentKind, SourceDocument
+from projections.queries import directories
 from tests.e2e.reference_case import earlier_resolutions
 from tests.support.memos import with_unique_memo
-from web.principal import Principal
+from web.app import create_app
+from web.services import WebServices, serving
+from workers.settings import Settings
 from workers.temporal import build_worker
 from workflows.desk import ProposalDesk
-
-from .standin import Services, Sessions, desk_app
 
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,15 +54,33 @@ def password(actor: str) -> str:
     return f"{username(actor)}-secret"
 
 
+APPOINTED = date(2021, 1, 4)
+
+
 @pytest.fixture
-def sessions() -> Sessions:
-    accounts = {}
+def settings(settings: Settings) -> Settings:
+    """The project's test settings, with argon2id parameters cheap enough for a test."""
+    return dataclasses.replace(settings, web=dataclasses.replace(
+        settings.web, password_time_cost=1, password_memory_kib=64))
+
+
+@pytest.fixture
+def accounts(served, system) -> None:
+    """Each person of the case an account (a password in the credential store) holding its
+    role by a grant in the register, as ``cabinet user add`` makes them. Asked for after the
+    fixture that imports the agencies (a grant names a registered agency)."""
+    assert directories.agencies(system).agencies, "import the agencies before the accounts"
+    _, services = served
+    order = SourceDocument(kind=DocumentKind.LETTER, number="นร 0101/1", date=APPOINTED,
+                           issuer="SOC")
     for text in ACTORS:
         actor = Actor.parse(text)
-        accounts[username(text)] = (password(text), Principal(
-            username=username(text), agency=actor.agency, role=actor.role,
-            signed_in_by="session"))
-    return Sessions(accounts=accounts)
+        system.register.grant_role(
+            RoleGrant(username=username(text), agency=actor.agency, role=actor.role,
+                      effective_from=APPOINTED, source=order, reason="appointed by order"),
+            Actor(agency="SOC", role=Role.OPERATOR))
+        services.credentials.set_password(username(text), password(text))
+    system.catch_up()
 
 
 @pytest.fixture
@@ -72,16 +98,15 @@ def _free_port() -> int:
 
 
 @pytest_asyncio.fixture
-async def served(dev_server, system, settings, sessions) -> AsyncIterator[tuple[str, Services]]:
-    """The desk served on a random loopback port, its steps going to a real workflow."""
+async def served(dev_server, system) -> AsyncIterator[tuple[str, WebServices]]:
+    """The app served on a random loopback port, its steps going to a real workflow."""
     queue = f"desk-{uuid.uuid4().hex[:8]}"
     worker = build_worker(dev_server.client, system.register, queue,
                           workflow_failure_exception_types=[Exception])
     async with worker:
-        services = Services(settings=settings, system=system,
-                            desk=ProposalDesk(dev_server.client, system.register, queue))
+        services = serving(system, ProposalDesk(dev_server.client, system.register, queue))
         port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(desk_app(services, sessions), host="127.0.0.1",
+        server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1",
                                                port=port, log_level="warning"))
         task = asyncio.create_task(server.serve())
         while not server.started:

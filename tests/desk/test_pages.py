@@ -13,7 +13,7 @@ async def start_case(services, history) -> tuple[str, list]:
     return workflow_id, list(steps[1:])
 
 
-async def test_pages_one_step_and_a_forged_post(served, browser, history):
+async def test_pages_one_step_and_a_forged_post(history, served, accounts, browser):
     base, services = served
     workflow_id, steps = await start_case(services, history)
     endorse = steps[0]
@@ -78,7 +78,8 @@ async def test_pages_one_step_and_a_forged_post(served, browser, history):
     assert response is not None and response.status == 403
 
 
-async def test_a_resolution_links_to_what_ended_it_and_back(served, browser, case_system):
+async def test_a_resolution_links_to_what_ended_it_and_back(case_system, served, accounts,
+                                                            browser):
     base, _ = served
     page = await sign_in(browser, base, "SOC:staff")
     await page.goto("/rules?at=๑ มิ.ย. ๒๕๖๓&agency=OPDC")

@@ -8,7 +8,7 @@ from tests.desk.conftest import check_page, sign_in
 from tests.desk.walk import fill_step
 
 
-async def test_the_case_walks_through_the_desk(served, browser, history):
+async def test_the_case_walks_through_the_desk(history, served, accounts, browser):
     base, services = served
     steps = history.proposals[0].steps
     # The draft starts the proposal (the API's start route; no page of the desk yet).

@@ -11,15 +11,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from domain import errors
-from domain.permissions import check
 from projections.queries import audit, resolutions
+from web import services as actions
 from web.pages import seams
 from web.pages.rendering import render
+from web.services import WebServices
 
 router = APIRouter(include_in_schema=False)
 
 
-def _audit(desk: seams.DeskServices, resolution: str, run: str, expect_head: str
+def _audit(desk: WebServices, resolution: str, run: str, expect_head: str
            ) -> dict[str, Any]:
     history = None
     if resolution.strip():
@@ -42,7 +43,8 @@ async def audit_page(request: Request, resolution: str = "", run: str = "",
     principal = seams.viewer(request)
     typed = {"resolution": resolution, "expect_head": expect_head}
     try:
-        check("audit", principal.actor)
+        await run_in_threadpool(actions.permit, seams.services(request), principal, "audit",
+                                refusals=actions.AUDIT_LOG)
         data = await run_in_threadpool(_audit, seams.services(request), resolution, run,
                                        expect_head)
     except errors.NotPermitted as refusal:

@@ -1,5 +1,6 @@
 """Due dates: a month's calendar of what an agency owes, by the count and after the holiday
-rule (with the reason a date moved), and a link to the agency's ICS feed."""
+rule (with the reason a date moved, ``projections.queries.due.due_between``), and the
+addresses of the agency's ICS feed (``web.pages.feeds``)."""
 
 from __future__ import annotations
 
@@ -13,36 +14,23 @@ from fastapi.responses import Response
 
 from domain import errors
 from domain.paperwork.thai_dates import parse_date
+from domain.permissions import SECRETARIAT
 from projections.due import DueRow
 from projections.queries import directories
-from projections.queries.due import due
+from projections.queries.due import due_between
 from web.pages import seams
 from web.pages.rendering import render
+from web.principal import Principal
+from web.services import WebServices
+from workers.storage.credentials import TokenRecord
+from workers.storage.feed_tokens import FeedTokens
 
 router = APIRouter(include_in_schema=False)
 
-# Each answer gives every obligation's next period from a day; asking again from the day
-# after the earliest deadline walks through the month. A month holds at most 31 due days.
-_MOST_ASKS = 32
-
-
-def _month_rows(desk: seams.DeskServices, agency: str, first: date) -> list[DueRow]:
+def _month_rows(desk: WebServices, agency: str, first: date) -> list[DueRow]:
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    found: dict[tuple[str, str, str, str], DueRow] = {}
-    on = first
-    for _ in range(_MOST_ASKS):
-        rows = due(desk.system, on, agency=agency).due
-        if not rows:
-            break
-        for row in rows:
-            if (first <= date.fromisoformat(row.due) <= last
-                    or first <= date.fromisoformat(row.deadline) <= last):
-                found[(row.resolution, row.clause, row.period, row.summary)] = row
-        earliest = min(date.fromisoformat(row.due) for row in rows)
-        if earliest > last:
-            break
-        on = max(on, earliest) + timedelta(days=1)
-    return sorted(found.values(), key=lambda r: (r.deadline, r.clause))
+    rows = due_between(desk.system, first, last, agency=agency).due
+    return sorted(rows, key=lambda r: (r.deadline, r.clause))
 
 
 def _weeks(first: date, rows: list[DueRow]) -> list[list[dict[str, Any]]]:
@@ -59,27 +47,50 @@ def _weeks(first: date, rows: list[DueRow]) -> list[list[dict[str, Any]]]:
     return weeks
 
 
-def _calendar(desk: seams.DeskServices, agency: str, month: str) -> dict[str, Any]:
+def _calendar(desk: WebServices, agency: str, month: str) -> dict[str, Any]:
     code = directories.require_agency(desk.system, agency, field="agency")
     first = (parse_date(month, field="month") if month.strip() else desk.today()).replace(day=1)
     rows = _month_rows(desk, code, first)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return {"agency": code, "first": first, "rows": rows, "weeks": _weeks(first, rows),
-            "previous": previous, "following": following, "ics": seams.ics_url(code)}
+            "previous": previous, "following": following}
 
 
-@router.get("/due/{agency}")
-async def due_page(request: Request, agency: str, month: str = "") -> Response:
-    seams.viewer(request)
+def manages_feeds(principal: Principal, agency: str) -> bool:
+    """Who may make or revoke the address of an agency's feed: its own people (the feed
+    shows what the agency owes), and the Secretariat, which runs the register."""
+    return principal.agency in (agency, SECRETARIAT)
+
+
+def feed_links(desk: WebServices, principal: Principal, agency: str
+               ) -> list[TokenRecord] | None:
+    """The agency's live feed addresses (by id: the secret was shown once), or None when the
+    viewer may not manage them or the app has no credential store."""
+    if desk.credentials is None or not manages_feeds(principal, agency):
+        return None
+    return FeedTokens(desk.credentials).live(agency)
+
+
+async def show_due(request: Request, agency: str, month: str, *, status: int = 200,
+                   **shown: Any) -> Response:
+    """The calendar page, with what a feed action has to show (a new address, once)."""
+    principal = seams.viewer(request)
     try:
         data = await run_in_threadpool(_calendar, seams.services(request), agency, month)
     except errors.InvalidInput as problem:
         return render(request, "error.html", status=422, problem=problem)
-    return render(request, "due.html", **data)
+    feeds = await run_in_threadpool(feed_links, seams.services(request), principal,
+                                    data["agency"])
+    return render(request, "due.html", status=status, feeds=feeds, **data, **shown)
+
+
+@router.get("/due/{agency}")
+async def due_page(request: Request, agency: str, month: str = "") -> Response:
+    return await show_due(request, agency, month)
 
 
 @router.get("/due")
 async def due_mine(request: Request) -> Response:
     principal = seams.viewer(request)
-    return await due_page(request, principal.agency, request.query_params.get("month", ""))
+    return await show_due(request, principal.agency, request.query_params.get("month", ""))

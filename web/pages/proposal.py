@@ -1,8 +1,8 @@
 """A proposal: its timeline, opinions and refused attempts; and the steps its viewer may take.
 
 A step's form posts here; the step goes through the same action the API's
-route calls (``seams.take_step``), which checks who may and records a refusal,
-whatever the page offered.
+route calls (``web.services.take_step``), which checks who may and records a
+refusal, whatever the page offered.
 """
 
 from __future__ import annotations
@@ -18,14 +18,17 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from domain import errors
-from domain.permissions import PERMITS, SECRETARIAT, Party, check, may
+from domain.permissions import PERMITS, SECRETARIAT, Party, may
 from domain.process.steps import STAFF_STEPS
+from domain.validation import validation_problem
 from projections.queries import proposals
+from web import services as actions
 from web.pages import seams
 from web.pages.allowed import allowed_steps, party_agency
 from web.pages.forms import payload, step_form
 from web.pages.rendering import render
 from web.principal import Principal
+from web.services import WebServices
 
 router = APIRouter(include_in_schema=False)
 log = structlog.get_logger(__name__)
@@ -39,7 +42,7 @@ def sees_refusals(principal: Principal) -> bool:
     return may("audit", principal.actor) or principal.agency == SECRETARIAT
 
 
-def _page_data(desk: seams.DeskServices, principal: Principal, workflow_id: str
+def _page_data(desk: WebServices, principal: Principal, workflow_id: str
                ) -> dict[str, Any]:
     status = proposals.status(desk.system, workflow_id)
     state = desk.system.register.proposal(workflow_id).state
@@ -57,7 +60,7 @@ async def _page(request: Request, principal: Principal, workflow_id: str, *,
                   done=request.query_params.get("done"), **data, **extra)
 
 
-def _refuse_if_not_permitted(desk: seams.DeskServices, principal: Principal, workflow_id: str,
+def _refuse_if_not_permitted(desk: WebServices, principal: Principal, workflow_id: str,
                              step: str, named: str | None, posted: dict[str, Any]) -> None:
     """Who may take the step is settled before its payload is read: a post by someone who
     may not is refused and recorded even when what it carries is malformed."""
@@ -70,13 +73,10 @@ def _refuse_if_not_permitted(desk: seams.DeskServices, principal: Principal, wor
         agency = party_agency(step, state, principal.actor)
     if party is Party.TAKER and agency is None:
         return  # which step's taker is in the payload: the workflow checks it
-    try:
-        check(step, principal.actor, party_agency=agency)
-    except errors.NotPermitted as refusal:
-        posted.pop(seams.CSRF_FIELD, None)
-        seams.record_refused_step(desk, principal, workflow_id, step, refusal,
-                                  json.dumps(posted, ensure_ascii=False))
-        raise
+    posted.pop(seams.CSRF_FIELD, None)
+    # Recorded in the proposal's own refusal log, where the desk records the workflow's.
+    actions.permit(desk, principal, step, refusals=workflow_id, party_agency=agency,
+                   payload=json.dumps(posted, ensure_ascii=False))
 
 
 @router.get("/proposals/{workflow_id}")
@@ -92,9 +92,8 @@ async def proposal_page(request: Request, workflow_id: str) -> Response:
 async def take_step(request: Request, workflow_id: str, step: str) -> Response:
     principal = seams.viewer(request)
     posted = await request.form()
-    token = posted.get(seams.CSRF_FIELD)
     try:
-        seams.check_csrf(request, token if isinstance(token, str) else None)
+        await seams.check_csrf(request)
     except errors.NotPermitted as forged:
         return render(request, "error.html", status=403, problem=forged)
     step_type = STAFF_STEPS.get(step)
@@ -110,11 +109,11 @@ async def take_step(request: Request, workflow_id: str, step: str) -> Response:
                                 dict(posted))
         fields = payload(form, posted)
         taken = step_type.model_validate(fields)
-        await seams.take_step(seams.services(request), principal, workflow_id,
-                              taken,  # type: ignore[arg-type]
-                              key=f"{step}-{key}" if isinstance(key, str) and key else None)
+        await actions.take_step(seams.services(request), principal, workflow_id,
+                                taken,  # type: ignore[arg-type]
+                                key=f"{step}-{key}" if isinstance(key, str) and key else None)
     except (errors.RegisterError, ValidationError) as failure:
-        problem = (seams.refused_payload(failure) if isinstance(failure, ValidationError)
+        problem = (validation_problem(failure) if isinstance(failure, ValidationError)
                    else failure)
         code = next(c for kind, c in STATUS if isinstance(problem, kind))
         log.info("desk_step_refused", workflow_id=workflow_id, step=step,

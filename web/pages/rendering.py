@@ -44,9 +44,10 @@ def _to_sign_in(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Add the desk's pages, its stylesheet and the sign-in redirect to ``app``."""
-    from web.pages import audit, due, proposal, rules, search, signin, work
+    from web.pages import audit, due, feeds, proposal, rules, search, signin, start, work
 
-    for module in (signin, work, proposal, rules, due, search, audit):
+    # The new-proposal page before ``/proposals/{workflow_id}``, which would take its path.
+    for module in (signin, work, start, proposal, rules, due, feeds, search, audit):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     app.add_exception_handler(seams.SignInRequired, _to_sign_in)

@@ -17,6 +17,7 @@ from domain.paperwork.thai_dates import parse_date, parse_datetime
 from projections.queries import directories, obligations, resolutions
 from web.pages import seams
 from web.pages.rendering import render
+from web.services import WebServices
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +30,7 @@ def _moment(text: str, field: str) -> datetime | None:
     return parse_datetime(text, field=field) if text.strip() else None
 
 
-def _rules(desk: seams.DeskServices, at: str, agency: str, as_recorded: str,
+def _rules(desk: WebServices, at: str, agency: str, as_recorded: str,
            compare: str) -> dict[str, Any]:
     on = _day(at, "at", desk.today())
     recorded = _moment(as_recorded, "as_recorded")
@@ -58,7 +59,7 @@ async def rules_page(request: Request, at: str = "", agency: str = "", as_record
     return render(request, "rules.html", typed=typed, **data)
 
 
-def _resolution(desk: seams.DeskServices, resolution_id: str, at: str) -> dict[str, Any]:
+def _resolution(desk: WebServices, resolution_id: str, at: str) -> dict[str, Any]:
     try:
         key = UUID(resolution_id)
     except ValueError:
@@ -85,7 +86,7 @@ def _resolution(desk: seams.DeskServices, resolution_id: str, at: str) -> dict[s
 _NAMED_DATE = re.compile(r"resolution of (\d{4}-\d{2}-\d{2})")
 
 
-def _ids_by_date(desk: seams.DeskServices, days: set[date]) -> dict[str, str]:
+def _ids_by_date(desk: WebServices, days: set[date]) -> dict[str, str]:
     """The resolution each meeting date names, where that date holds exactly one."""
     found = {}
     for day in days:

@@ -14,12 +14,14 @@ from projections.queries import proposals
 from web.pages import seams
 from web.pages.allowed import allowed_steps
 from web.pages.rendering import render
+from web.pages.start import may_draft
 from web.principal import Principal
+from web.services import WebServices
 
 router = APIRouter(include_in_schema=False)
 
 
-def _my_work(desk: seams.DeskServices, principal: Principal
+def _my_work(desk: WebServices, principal: Principal
              ) -> tuple[list[tuple[BoardRow, list[str]]], list[tuple[BoardRow, str, bool]]]:
     today = desk.today()
     board = proposals.board(desk.system, today)
@@ -41,7 +43,7 @@ async def my_work(request: Request) -> Response:
     principal = seams.viewer(request)
     to_act, owed = await run_in_threadpool(_my_work, seams.services(request), principal)
     return render(request, "work.html", to_act=to_act, owed=owed,
-                  today=seams.services(request).today())
+                  today=seams.services(request).today(), may_draft=may_draft(principal))
 
 
 @router.get("/proposals")
