@@ -105,6 +105,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "by_count": ("ครบกำหนดตามการนับ", "Due by the count"),
     "feed_new": ("ที่อยู่ปฏิทินใหม่ (แสดงครั้งเดียว ให้คัดลอกไปใส่ในโปรแกรมปฏิทิน)",
                  "A new feed address (shown once: copy it into your calendar program)"),
+    "month": ("เดือน (วันใดก็ได้ในเดือน)", "Month (any day in it)"),
     "feed_address": ("ที่อยู่ปฏิทิน", "Feed address"),
     "feed_expires": ("หมดอายุ", "Expires"),
     "feed_make": ("สร้างที่อยู่ปฏิทินใหม่", "Make a new feed address"),

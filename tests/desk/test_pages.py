@@ -73,9 +73,22 @@ async def test_pages_one_step_and_a_forged_post(history, served, accounts, brows
         assert response is not None and response.status == 200, path
         await check_page(auditor, name)
     assert await auditor.locator("html").get_attribute("lang") == "en"
-    # Staff do not audit.
+    # Staff do not audit: refused, and the refusal recorded as the API records it.
     response = await dpm.goto("/audit?run=verify")
     assert response is not None and response.status == 403
+    services.system.catch_up()
+    audits = proposals.refused(services.system, "register:audit").refusals
+    assert [(r.step, r.actor) for r in audits] == [("audit", "DPM:head")]
+    # Staff do not draft: no link to the new-proposal page, and a post of it is refused.
+    soc = await sign_in(browser, base, "SOC:staff")
+    assert await soc.locator("#new-proposal").count() == 0
+    token = await soc.locator("input[name=csrf_token]").first.input_value()
+    drafted = await soc.request.post("/proposals/new", form={
+        "csrf_token": token, "proposer": "SOC", "title": "x", "memo.number": "นร 0101/9",
+        "memo.date": "๑ ก.ย. ๒๕๖๔",
+        "memo.kind": "memo", "memo.issuer": "SOC", "items": "- number: '1'\n  summary: x"})
+    assert drafted.status == 403
+    assert len(proposals.board(services.system, services.today()).proposals) == 1
 
 
 async def test_a_resolution_links_to_what_ended_it_and_back(case_system, served, accounts,

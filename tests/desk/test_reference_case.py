@@ -1,5 +1,6 @@
 """The reference case from the first memo to the circular, through the pages: each step
-typed into its form by its own signed-in person, dates in Thai; then the rules it left."""
+typed into its form by its own signed-in person, dates in Thai; then the rules it left, its
+due dates and search, every date field typed the Thai way."""
 
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ from tests.desk.walk import fill_step
 async def test_the_case_walks_through_the_desk(history, served, accounts, browser):
     base, services = served
     steps = history.proposals[0].steps
-    # The draft starts the proposal (the API's start route; no page of the desk yet).
-    workflow_id = await services.desk.start(steps[0].step, steps[0].actor)
-    pages = {}
+    draft = steps[0]
+    pages = {str(draft.actor): await sign_in(browser, base, str(draft.actor))}
+    # The first memo, typed into the new-proposal page by the proposing agency's head.
+    opdc = pages[str(draft.actor)]
+    await opdc.click("#new-proposal")
+    await check_page(opdc, "case-01-new-proposal")
+    await fill_step(opdc, draft.step, draft.actor.agency)
+    assert "done=draft" in opdc.url, await opdc.locator(".problem, .error").all_inner_texts()
+    workflow_id = opdc.url.split("/proposals/", 1)[1].split("?", 1)[0]
     for number, taken in enumerate(steps[1:], start=2):
         actor = str(taken.actor)
         if actor not in pages:
@@ -43,17 +50,27 @@ async def test_the_case_walks_through_the_desk(history, served, accounts, browse
 
     soc = pages["SOC:staff"]
     # The rules the case left: on 10 Nov 2021 the monthly report (2016 cl. 2) is rescinded.
-    await soc.goto("/rules?at=๑๐ พ.ย. ๒๕๖๔&compare=๘ พ.ย. ๒๕๖๔")
+    await soc.goto("/rules")
+    await soc.fill("#rules-at", "๑๐ พ.ย. ๒๕๖๔")
+    await soc.fill("#rules-compare", "๘ พ.ย. ๒๕๖๔")
+    await soc.fill("#rules-as_recorded", "๓๑ ธ.ค. ๒๕๖๙")
+    await soc.click("form.filters button[type=submit]")
     went = soc.locator("h2:has-text('สิ้นผล') + table")
     assert "Monthly Pracharat" in await went.inner_text()
     await check_page(soc, "case-rules-diff")
     # The M6 report for Q1 FY2565 is due 30 Jan 2022 by the count, moved to 31 Jan.
-    await soc.goto("/due/OPDC?month=๑ ม.ค. ๒๕๖๕")
+    await soc.goto("/due/OPDC")
+    await soc.fill("#due-month", "๑ ม.ค. ๒๕๖๕")
+    await soc.click("form.filters button[type=submit]")
     row = soc.locator("tr:has-text('M6')").last
     text = await row.inner_text()
     assert "๓๐ มกราคม ๒๕๖๕" in text and "๓๑ มกราคม ๒๕๖๕" in text
     await check_page(soc, "case-due-january-2022")
     # Search finds the circular by its number written with Arabic digits.
-    await soc.goto("/search?q=นร 0505/ว 3407")
-    assert await soc.locator("ul.results li").count() >= 1
+    await soc.goto("/search")
+    await soc.fill("#q", "นร 0505/ว 3407")
+    await soc.click("form[role=search] button[type=submit]")
+    found = soc.locator("ul.results li")
+    assert await found.count() >= 1
+    assert "นร ๐๕๐๕/ว ๓๔๐๗" in await found.first.inner_text()
     await check_page(soc, "case-search")

@@ -54,7 +54,7 @@ def _calendar(desk: WebServices, agency: str, month: str) -> dict[str, Any]:
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return {"agency": code, "first": first, "rows": rows, "weeks": _weeks(first, rows),
-            "previous": previous, "following": following}
+            "previous": previous, "following": following, "typed_month": month}
 
 
 def manages_feeds(principal: Principal, agency: str) -> bool:
