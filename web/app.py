@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 from web import auth, problems
-from web.api import audit, directories, grants, proposals, register
+from web.api import attachments, audit, directories, grants, proposals, register
 from web.pages import rendering
 from web.services import WebServices
 
@@ -40,7 +40,7 @@ def create_app(services: WebServices) -> FastAPI:
     # Sign-in's refusals (401, 429) are problems too, and documented as such.
     app.include_router(auth.router, responses=problems.SIGN_IN_RESPONSES)
     for router in (register.router, proposals.router, proposals.steps_router,
-                   directories.router, audit.router, grants.router):
+                   directories.router, audit.router, grants.router, attachments.router):
         app.include_router(router, dependencies=[Depends(auth.require_csrf)])
     # The desk's pages check their forms' CSRF tokens themselves, to show a refusal as a page.
     rendering.install(app)

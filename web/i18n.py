@@ -78,6 +78,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "submit": ("บันทึก", "Record"),
     "step_recorded": ("บันทึกแล้ว", "Recorded"),
     "form_error": ("ไม่สามารถบันทึกได้", "Not recorded"),
+    "scan_hint": ("ไฟล์สแกน PDF หรือรูปภาพ (ถ้ามี)", "A scan, PDF or image (optional)"),
     "date_hint": ("เช่น ๙ พ.ย. ๒๕๖๔ หรือ 9/11/2564", "e.g. ๙ พ.ย. ๒๕๖๔ or 9/11/2564"),
     "on_date": ("ณ วันที่", "On the day"),
     "as_recorded": ("ตามที่บันทึกไว้ ณ", "As recorded at"),

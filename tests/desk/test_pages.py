@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from projections.queries import proposals
+import hashlib
+from pathlib import Path
+
+from projections.queries import audit, proposals
 from tests.desk.conftest import check_page, sign_in
 from tests.desk.walk import fill_step
+from tests.e2e.reference_case import proposal_events
 
 
 async def start_case(services, history) -> tuple[str, list]:
@@ -54,8 +58,22 @@ async def test_pages_one_step_and_a_forged_post(history, served, accounts, brows
     assert await error.count() == 1
     await check_page(dpm, "proposal-refused-field")
 
+    # The signed letter's scan attached to the step's document: stored by its hash, named
+    # in the event, and a file swapped later fails the audit.
+    scan = b"%PDF-1.4\n% the Deputy PM's signed endorsement\n%%EOF\n"
+    await dpm.set_input_files("#endorse-document-attachment", files=[
+        {"name": "endorsed.pdf", "mimeType": "application/pdf", "buffer": scan}])
     await fill_step(dpm, endorse.step, "DPM")
     assert "done=endorse" in dpm.url
+    named = proposal_events(services.system, workflow_id)[-1].step.document.attachment
+    assert named.sha256 == hashlib.sha256(scan).hexdigest()
+    assert named.media_type == "application/pdf"
+    stored = Path(services.system.attachments.where(named.sha256))
+    assert stored.read_bytes() == scan
+    assert audit.verify(services.system).ok
+    stored.write_bytes(scan + b"swapped")
+    assert not audit.verify(services.system).ok
+    stored.write_bytes(scan)
     assert await dpm.locator("[data-stage]").get_attribute("data-stage") == "endorsed"
     await check_page(dpm, "proposal")
     status = proposals.status(services.system, workflow_id)
@@ -105,6 +123,9 @@ async def test_a_resolution_links_to_what_ended_it_and_back(case_system, served,
     await check_page(page, "resolution")
     await back.click()
     assert "rescinded" in await page.locator("td.status-rescinded").first.inner_text()
+    # Each clause's full text, not only its summary.
+    assert "โดยใช้กลไกประชารัฐในการขับเคลื่อน" in await page.locator(
+        ".clause-text").first.inner_text()
 
     # The sign-in page, unsigned: its fields labelled, the language switch there.
     context = await browser.new_context(base_url=base)

@@ -11,7 +11,8 @@ an error is shown beside the input it is about:
 - a date is a text input typed as staff write dates (ISO or any Thai form);
 - a flag is a checkbox, a choice (an enum) a select;
 - a list of text is a textarea, one per line; a list of item numbers is comma-separated;
-- opinion requests are lines ``AGENCY DATE``; clauses are YAML (a list of mappings).
+- opinion requests are lines ``AGENCY DATE``; clauses are YAML (a list of mappings);
+- a document's scan (PDF or image) is a file input, stored by its hash (``attach_files``).
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel
-from starlette.datastructures import FormData
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 
 from domain.errors import InvalidInput
 from domain.process.consultation import OpinionRequest
 from domain.process.declaration import ProcessStep
-from domain.values import DocumentKind, SourceDocument
+from domain.values import Attachment, DocumentKind, SourceDocument
+from workers.storage.attachments import AttachmentStore, describe
 
 DOCUMENT_PARTS = ("number", "date", "kind", "title", "note", "issuer")
 
@@ -81,6 +84,7 @@ def step_form(step_type: type[ProcessStep], acting_agency: str) -> StepForm:
                 Input(f"{name}.title", "text", False),
                 Input(f"{name}.note", "text", False),
                 Input(f"{name}.issuer", "text", True, default=acting_agency),
+                Input(f"{name}.attachment", "file", False),
             ]
         elif bare is bool:
             inputs.append(Input(name, "checkbox", False))
@@ -132,6 +136,24 @@ def payload(form: StepForm, posted: FormData) -> dict[str, Any]:
         else:
             data[head] = value
     return data
+
+
+async def attach_files(form: StepForm, posted: FormData, fields: dict[str, Any],
+                       store: AttachmentStore) -> None:
+    """Store each file chosen in the form and name it in its document's fields."""
+    for spec in form.inputs:
+        upload = posted.get(spec.name)
+        if spec.kind != "file" or not isinstance(upload, UploadFile) or not upload.filename:
+            continue  # no file chosen: the browser sends an empty part without a name
+        data = await upload.read()
+        attachment = await run_in_threadpool(describe_and_put, store, data, spec.name)
+        head, _, part = spec.name.partition(".")
+        fields.setdefault(head, {})[part] = attachment.model_dump(mode="json")
+
+
+def describe_and_put(store: AttachmentStore, data: bytes, field: str) -> Attachment:
+    describe(data, field=field)  # refused (naming the input) before anything is written
+    return store.put_bytes(data)
 
 
 def _request(line: str, field: str, index: int) -> dict[str, str]:

@@ -25,7 +25,7 @@ from projections.queries import proposals
 from web import services as actions
 from web.pages import seams
 from web.pages.allowed import allowed_steps, party_agency
-from web.pages.forms import payload, step_form
+from web.pages.forms import attach_files, payload, step_form
 from web.pages.rendering import render
 from web.principal import Principal
 from web.services import WebServices
@@ -106,8 +106,10 @@ async def take_step(request: Request, workflow_id: str, step: str) -> Response:
         named = posted.get("agency")
         await run_in_threadpool(_refuse_if_not_permitted, seams.services(request), principal,
                                 workflow_id, step, named if isinstance(named, str) else None,
-                                dict(posted))
+                                {k: v if isinstance(v, str) else f"(file {v.filename!r})"
+                                 for k, v in posted.items()})
         fields = payload(form, posted)
+        await attach_files(form, posted, fields, seams.services(request).system.attachments)
         taken = step_type.model_validate(fields)
         await actions.take_step(seams.services(request), principal, workflow_id,
                                 taken,  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from domain.process.steps import Draft
 from domain.validation import validation_problem
 from web import services as actions
 from web.pages import seams
-from web.pages.forms import StepForm, payload, step_form
+from web.pages.forms import StepForm, attach_files, payload, step_form
 from web.pages.rendering import render
 from web.principal import Principal
 
@@ -53,7 +53,9 @@ async def start_proposal(request: Request) -> Response:
     form = draft_form(principal)
     try:
         await seams.check_csrf(request)
-        draft = Draft.model_validate(payload(form, posted))
+        fields = payload(form, posted)
+        await attach_files(form, posted, fields, seams.services(request).system.attachments)
+        draft = Draft.model_validate(fields)
         workflow_id = await actions.start_proposal(seams.services(request), principal, draft)
     except (errors.RegisterError, ValidationError) as failure:
         problem = (validation_problem(failure) if isinstance(failure, ValidationError)
