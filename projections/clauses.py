@@ -46,8 +46,8 @@ def on_recorded(batch: Batch, event: EventData) -> None:
     start = event["effective_from"]
     timeline = [{
         "clause": c["number"],
-        "versions": [{"version": 1, "summary": c["summary"], "text": c.get("text"),
-                      "from": start, "until": OPEN_DATE, "by": None}],
+        "versions": [{"version": 1, "summary": c["summary"], "from": start,
+                      "until": OPEN_DATE, "by": None}],
         "ended": None,
     } for c in event["clauses"]]
     batch.insert(_INSERT, (event["originator_id"], orjson.dumps(timeline).decode(),
@@ -97,8 +97,7 @@ def on_amended(batch: Batch, event: EventData) -> None:
         for version in kept:
             version["until"] = min(version["until"], effective)
         kept.append({"version": event["originator_version"],
-                     "summary": event["summary"] or before["summary"],
-                     "text": event["text"] or before.get("text"), "from": effective,
+                     "summary": event["summary"] or before["summary"], "from": effective,
                      "until": end, "by": item_ref(event["by"])})
         clause["versions"] = kept
     _change(batch, event, edit)
@@ -136,7 +135,8 @@ class ClauseStatus(Row):
     """Only for a rescinded clause: the document that rescinded it."""
     ended_on: IsoDate | None = Field(default=None, exclude_if=absent_if_none)
     text: str | None = Field(default=None, exclude_if=absent_if_none)
-    """The full text of the version shown, where the resolution recorded one."""
+    """The full text of the version shown, where the resolution recorded one (from the
+    search view, which keeps each version's words: ``projections.search.clause_texts``)."""
 
 
 def status(cursor: Cursor, resolution_id: str, on: date, *,
@@ -188,7 +188,6 @@ def _clause_status(clause: dict[str, Any], on: str,
     result: dict[str, Any] = {
         "clause": clause["clause"],
         "summary": shown["summary"] if shown else None,
-        "text": shown.get("text") if shown else None,
         "version": shown["version"] if shown else None,
         "in_force": covering is not None,
         "in_force_from": versions[0]["from"] if versions else None,
