@@ -24,8 +24,9 @@ from domain.errors import InvalidInput
 from domain.permissions import PERMITS
 from domain.register.grants import RoleGrant, RoleRevocation, normalize_username
 from domain.register.imports import LOCAL_OPERATOR
-from projections.queries import grants
+from projections.queries import directories, grants
 from workers.storage.credentials import CredentialStore, open_credentials
+from workers.storage.feed_tokens import FeedTokens
 
 F = TypeVar("F", bound=Callable[..., Any])
 LOCAL = "Runs on this machine's data folder (an operator's command), not through the API."
@@ -217,21 +218,37 @@ user_group.add_command(token_group)
 
 
 @command("issue", "cabinet user token issue moi-system --hours 720 --label 'MOI reporting'",
-         parent=token_group, help=f"Issue an API token for an account. {LOCAL}")
+         "cabinet user token issue manee --feed MOI", parent=token_group,
+         help=f"Issue an API token for an account, or with --feed the address of an agency's "
+              f"ICS due-date feed. {LOCAL}")
 @argument("name", "the username the token signs in as")
 @click.option("--hours", type=click.IntRange(1, 24 * 366), metavar="N",
               help="how long it lasts (default: CABINET_TOKEN_HOURS)")
 @click.option("--label", default="issued by the operator", metavar="TEXT",
               help="what the token is for")
+@click.option("--feed", metavar="AGENCY", help="a token that reads only AGENCY's ICS feed")
 @handler
-def issue_token(ctx: Context, name: str, hours: int | None, label: str) -> int:
+def issue_token(ctx: Context, name: str, hours: int | None, label: str,
+                feed: str | None) -> int:
     username = _username(name)
     if grants.held_grant(ctx.system, username) is None:
         raise InvalidInput(f"{username!r} holds no role today; grant one first", field="NAME")
+    if feed is not None:
+        return _feed_token(ctx, username, feed, hours)
     issued = _credentials(ctx).issue(username, "api", label=label, hours=hours)
     return _said(ctx, {"token": issued.token, "token_id": issued.token_id,
                        "expires_at": issued.expires_at.isoformat()},
                  f"{issued.token}\n(token {issued.token_id} for {username}, expires "
+                 f"{issued.expires_at.isoformat()}; shown only this once)")
+
+
+def _feed_token(ctx: Context, username: str, feed: str, hours: int | None) -> int:
+    agency = directories.require_agency(ctx.system, feed, field="--feed")
+    issued = FeedTokens(_credentials(ctx)).issue(username, agency, hours=hours)
+    url = f"{ctx.settings.web.base_url}/feeds/{agency}.ics?token={issued.token}"
+    return _said(ctx, {"url": url, "token_id": issued.token_id,
+                       "expires_at": issued.expires_at.isoformat()},
+                 f"{url}\n(feed token {issued.token_id} of {agency}, expires "
                  f"{issued.expires_at.isoformat()}; shown only this once)")
 
 

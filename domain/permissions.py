@@ -134,6 +134,9 @@ PERMITS: dict[str, Permit] = {
     "record_notice": Permit(Party.SECRETARIAT, DESK, "record a resolution's notice"),
     # An import records agencies, holidays and resolutions in the Secretariat's
     # name, so only the Secretariat's own operator may run one.
+    # A scan is kept only to be named by a step's document, so it is for the people who
+    # take steps (any agency's desk), not for auditors or the engine.
+    "attach_document": Permit(Party.ANY_AGENCY, DESK, "attach a scanned document"),
     "import": Permit(Party.SECRETARIAT, OPERATORS, "import a file into the register"),
     "rebuild_views": Permit(Party.ANY_AGENCY, OPERATORS, "rebuild the register's views"),
     # Accounts: a grant says which agency a person acts for, so it is the

@@ -131,6 +131,9 @@ class ClauseStatus(Row):
     ended_source: str | None = Field(default=None, exclude_if=absent_if_none)
     """Only for a rescinded clause: the document that rescinded it."""
     ended_on: IsoDate | None = Field(default=None, exclude_if=absent_if_none)
+    text: str | None = Field(default=None, exclude_if=absent_if_none)
+    """The full text of the version shown, where the resolution recorded one (from the
+    search view, which keeps each version's words: ``projections.search.clause_texts``)."""
 
 
 def status(cursor: Cursor, resolution_id: str, on: date, *,

@@ -156,3 +156,14 @@ def find(cursor: Cursor, needle: str, *, after: tuple[str, str] | None = None,
         params.append(limit)
     return [SearchRow.model_validate(row)
             for row in cursor.execute(statement, params).fetchall()]
+
+
+def clause_texts(cursor: Cursor, resolution_id: str) -> dict[tuple[str, int], str]:
+    """Each clause version's words as recorded (its text, or its summary where it has no
+    text), by clause number and version: the recorded clauses are version 1, an amendment
+    that changed the words is the resolution's version it made."""
+    rows = cursor.execute(f"SELECT hit_key, clause, shown FROM {{p}}{TABLE} "
+                          "WHERE resolution_id = ? AND kind = 'clause'",
+                          (resolution_id,)).fetchall()
+    return {(row["clause"], int(row["hit_key"].rsplit(":", 1)[1])): row["shown"]
+            for row in rows}

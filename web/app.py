@@ -1,4 +1,4 @@
-"""The HTTP app: ``create_app(services)`` builds the API (and, once they exist, the desk pages).
+"""The HTTP app: ``create_app(services)`` builds the API and the desk's pages (``web.pages``).
 
 Routes live in ``web.api`` (one module per family); failures become
 ``application/problem+json`` answers in ``web.problems``; who is asking is
@@ -15,9 +15,10 @@ from fastapi import Depends, FastAPI
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 from web import auth, problems, timing
-from web.api import audit, directories, grants, proposals, register
+from web.api import attachments, audit, directories, grants, proposals, register
 from web.auth.oidc_register import oidc_sign_in
 from web.auth.oidc_routes import oidc_router
+from web.pages import rendering
 from web.services import WebServices
 
 API_DESCRIPTION = """The register of Thai cabinet resolutions and the proposals on their way to
@@ -41,12 +42,14 @@ def create_app(services: WebServices) -> FastAPI:
     # Sign-in's refusals (401, 429) are problems too, and documented as such.
     app.include_router(auth.router, responses=problems.SIGN_IN_RESPONSES)
     for router in (register.router, proposals.router, proposals.steps_router,
-                   directories.router, audit.router, grants.router):
+                   directories.router, audit.router, grants.router, attachments.router):
         app.include_router(router, dependencies=[Depends(auth.require_csrf)])
     # Sign-in by the identity provider, when one is configured (CABINET_OIDC_ISSUER).
     sign_in = oidc_sign_in(services.settings, services.system, services.authenticator)
     if sign_in is not None:
         app.include_router(oidc_router(sign_in))
+    # The desk's pages check their forms' CSRF tokens themselves, to show a refusal as a page.
+    rendering.install(app)
     _document_problems(app)
     timing.include(app)  # every answer tells the app's own time (Server-Timing)
     return app

@@ -46,6 +46,7 @@ HOLIDAYS_LOG = "register:holidays"
 AGENCIES_LOG = "register:agencies"
 READ_LOG = "register:read"
 AUDIT_LOG = "register:audit"
+ATTACHMENTS_LOG = "register:attachments"
 
 
 @dataclass

@@ -10,6 +10,7 @@ import hashlib
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.errors import InvalidInput
 from domain.paperwork.fields import Line, ThaiDate
 from domain.paperwork.letter_numbers import parse_document_number
 from domain.permissions import Actor
@@ -112,7 +113,9 @@ class ImportFile(_Record):
 def proposal_workflow_id(draft: Draft) -> str:
     """The proposal's id: its proposer and the number of its first document."""
     if draft.memo.number is None:
-        raise ValueError("the proposal's first document needs a number")
+        # Named as the field at fault: a form or API body without it is the client's error.
+        raise InvalidInput("the proposal's first document needs a number",
+                           field="memo.number")
     number = parse_document_number(draft.memo.number)
     tail = f"-{number.sub}" if number.sub is not None else ""
     return f"{draft.proposer}-{number.office}-{number.number}{tail}"

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from domain.errors import InvalidInput, ResolutionNotFound
-from projections import clauses, resolutions
+from projections import clauses, resolutions, search
 from projections.clauses import ClauseStatus
 from projections.jsontypes import IsoDate, absent_if_none
 from projections.queries.reading import (
@@ -101,6 +101,11 @@ def show(source: Source, key: ResolutionKey, *, subject: str | None = None, on: 
     with current(source) as cursor:
         found = find(cursor, key, subject)
         status = clauses.status(cursor, found.resolution_id, on, as_recorded=as_recorded)
+        words = search.clause_texts(cursor, found.resolution_id)
+    # A version's words are its text when they differ from its summary (else it has none).
+    status = [s.model_copy(update={"text": text})
+              if (text := words.get((s.clause, s.version or 0))) and text != s.summary else s
+              for s in status]
     return ResolutionAnswer(resolution=found.meeting_date, resolution_id=found.resolution_id,
                             subject=found.subject, source=found.cited_as, at=on,
                             as_recorded=as_recorded, clauses=status)

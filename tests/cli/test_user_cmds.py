@@ -60,6 +60,14 @@ def test_tokens_are_issued_to_accounts_that_hold_a_role_and_revoked_by_id(
     assert cabinet("user", "token", "revoke", issued["token_id"])[0] == 0
     code, _, err = cabinet("user", "token", "revoke", issued["token_id"])
     assert code == 2 and "TOKEN_ID" in err
+    # A feed token: the address of MOI's ICS feed, revoked like any token.
+    code, out, err = cabinet("user", "token", "issue", "moi-system", "--feed", "moi", "--json")
+    assert code == 0, err
+    feed = json.loads(out)
+    assert f"/feeds/MOI.ics?token=cab_{feed['token_id']}_" in feed["url"]
+    assert cabinet("user", "token", "revoke", feed["token_id"])[0] == 0
+    code, _, err = cabinet("user", "token", "issue", "moi-system", "--feed", "XYZ")
+    assert code == 2 and "--feed" in err, err
     with_stdin(monkeypatch, "another passphrase\n")
     assert cabinet("user", "passwd", "moi-system", "--password-stdin")[0] == 0
 

@@ -142,6 +142,9 @@ def test_clause_status_names_the_rescinding_resolution_and_item(case_system):
     assert status["1"].status == "in force"
     assert status["2"].status == "rescinded"
     assert status["2"].ended_by == "resolution of 2021-11-09, item 2"
+    # Each clause with its full text as the resolution recorded it.
+    assert status["1"].text == "ให้ทุกส่วนราชการดำเนินนโยบายต่าง ๆ โดยใช้กลไกประชารัฐในการขับเคลื่อน"
+    assert status["2"].text is not None and "ภายในวันที่ ๕ ของทุกเดือน" in status["2"].text
 
 
 def test_clause_status_before_the_rescission_is_in_force(case_system):

@@ -8,7 +8,9 @@ in the register's own database.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
@@ -78,3 +80,36 @@ async def test_a_wrong_password_or_a_forged_token_is_a_401_problem(signed):
                                                              "password": "wrong"}), 401)
     assert body["detail"] == unknown["detail"]  # no account enumeration
     problem(await signed.get("/api/agencies", headers=bearer("forged-token")), 401)
+
+
+# --- scans: ``POST /api/attachments`` stores one by its hash, answered as the
+# ``Attachment`` a step's JSON body names; anything but a PDF or an image is refused.
+
+SCAN = b"\x89PNG\r\n\x1a\n a scanned circular"
+
+
+async def _token(client) -> str:
+    login = await client.post("/api/login", json={"username": "somchai", "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return str(login.json()["token"])
+
+
+async def test_a_scan_is_stored_by_its_hash(signed, signed_system):
+    token = await _token(signed)
+    stored = await signed.post("/api/attachments", content=SCAN,
+                               headers={**bearer(token), "Content-Type": "image/png"})
+    assert stored.status_code == 201, stored.text
+    digest = hashlib.sha256(SCAN).hexdigest()
+    assert stored.json() == {"sha256": digest, "media_type": "image/png", "size": len(SCAN)}
+    assert Path(signed_system.attachments.where(digest)).read_bytes() == SCAN
+
+
+async def test_not_a_scan_or_not_signed_in_is_refused(signed, signed_system):
+    token = await _token(signed)
+    refused = await signed.post("/api/attachments", content=b"#!/bin/sh\nrm -rf /",
+                                headers=bearer(token))
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "body"
+    anonymous = await signed.post("/api/attachments", content=SCAN)
+    assert anonymous.status_code == 401
+    assert not Path(signed_system.attachments.where(hashlib.sha256(SCAN).hexdigest())).exists()

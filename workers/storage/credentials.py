@@ -12,7 +12,8 @@ PostgreSQL's configured schema), made when the store is opened.
 - Tokens: ``cab_<id>_<secret>``. The id (12 hex digits) is public and finds the
   row; only the SHA-256 of the whole token is stored, compared in constant time.
   Each has a kind (``api`` for other systems and the CLI, ``session`` for the
-  desk's cookie), an expiry, a revocation and when it was last used.
+  desk's cookie, ``feed`` for an ICS feed's address: ``feed_tokens``), an expiry,
+  a revocation and when it was last used.
 - Sign-in failures are counted per account and per address (``login_limits``).
   Every refusal says the same thing, whether the account exists or not.
 """
@@ -34,14 +35,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from domain.errors import InvalidInput
 from domain.register.grants import normalize_username
 from projections.sql import Cursor, Dialect, moment
-from workers.storage import login_limits
+from workers.storage import feed_tokens, login_limits
 from workers.storage.login_limits import LoginLimits
 from workers.web_settings import WebSettings
 
 if TYPE_CHECKING:
     from workers.bootstrap import RegisterSystem
 
-TokenKind = Literal["api", "session"]
+TokenKind = Literal["api", "session", "feed"]
 WRONG = "username or password is wrong"
 TOO_MANY = "too many attempts; try again later"
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -57,7 +58,7 @@ STATEMENTS = (
         secret_hash TEXT NOT NULL, label TEXT NOT NULL, created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT)""",
     f"CREATE INDEX IF NOT EXISTS {TOKENS}_user ON {{p}}{TOKENS} (username)",
-    *login_limits.STATEMENTS,
+    *login_limits.STATEMENTS, *feed_tokens.STATEMENTS,
 )
 
 
@@ -243,7 +244,7 @@ class CredentialStore:
                                    (token_id,)).fetchone()
         if found is None or not hmac.compare_digest(found["secret_hash"], _digest(token)):
             return None
-        record = _record(found)
+        record = record_of(found)
         if record.revoked_at is not None or record.expires_at <= moment(now):
             return None
         if kind is not None and record.kind != kind:
@@ -277,10 +278,10 @@ class CredentialStore:
             rows = cursor.execute(f"SELECT * FROM {{p}}{TOKENS} WHERE username = ? "
                                   "ORDER BY created_at", (normalize_username(username),)
                                   ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_of(r) for r in rows]
 
 
-def _record(row: dict[str, Any]) -> TokenRecord:
+def record_of(row: dict[str, Any]) -> TokenRecord:
     return TokenRecord(token_id=row["token_id"], username=row["username"], kind=row["kind"],
                        label=row["label"], created_at=row["created_at"],
                        expires_at=row["expires_at"], revoked_at=row["revoked_at"],

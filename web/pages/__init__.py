@@ -1,0 +1,1 @@
+"""The staff desk: server-rendered pages, one router module per page family."""
