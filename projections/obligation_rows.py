@@ -10,12 +10,11 @@ shape in their JSON Schema.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import partial
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 from pydantic import GetCoreSchemaHandler
@@ -191,21 +190,41 @@ _SELECTS = {dialect: (
 ) for dialect, details in _DETAILS_AS_BYTES.items()}
 
 
-def _select(cursor: Cursor) -> str:
+def select(cursor: Cursor) -> str:
+    """The start of a SELECT of whole rows (``o``) in ``ObligationRow``'s order; the
+    first parameter is ``OPEN_DATE``."""
     return _SELECTS[cursor.dialect.name]
 
 
+Telling = Callable[[Cursor, list[ObligationRow]], list[ObligationRow]]
+"""What says of rows what their own columns do not (``obligation_versions.told``)."""
+
+
+class SharedRows(Protocol):
+    """Rows every agency's answer holds, kept in memory by the view
+    (``shared_duties.SharedDuties``) and lent to its readers under this key."""
+
+    def rows_on(self, cursor: Cursor, on: str, as_recorded: str | None, *,
+                told: bool) -> list[ObligationRow]:
+        """Those in force on ``on`` as recorded at ``as_recorded`` (now, if None), as of
+        ``cursor``'s read transaction; told, or as their columns say."""
+        ...
+
+
 def in_force(cursor: Cursor, on: date, *, agency: str | None = None,
-             as_recorded: datetime | None = None) -> list[ObligationRow]:
+             as_recorded: datetime | None = None, tell: Telling | None = None
+             ) -> list[ObligationRow]:
     """Obligations binding ``agency`` (or anyone) on ``on``, as the register held at a moment.
 
     In the index's order: bearer, then effective date; an agency's own duties
-    come sorted in reading order, followed by those binding all agencies in
-    the order they began (nearly reading order), so that ``by_resolution``
-    mostly merges runs instead of sorting.
+    come sorted in reading order, followed by those binding all agencies
+    (nearly all in reading order), so that ``by_resolution`` mostly merges
+    runs instead of sorting. With ``tell``
+    (``obligation_versions.told``), every row comes told: those read here are
+    told now, the shared duties held in memory were told when they were read.
     """
-    shared: SharedDuties | None = (
-        cursor.context.get(SharedDuties) if agency not in (None, ALL) else None)
+    shared: SharedRows | None = (
+        cursor.context.get(SharedRows) if agency not in (None, ALL) else None)
     conditions = ["o.eff_from <= ?", "o.eff_until > ?"]
     params: list[Any] = [OPEN_DATE, day(on), day(on)]
     if agency is not None:
@@ -213,12 +232,15 @@ def in_force(cursor: Cursor, on: date, *, agency: str | None = None,
         conditions.insert(0, f"o.bearer IN ({', '.join('?' for _ in bearers)})")
         params[1:1] = bearers
     conditions += recorded_at(as_recorded, params, alias="o")
-    rows = cursor.execute(_select(cursor) + " AND ".join(conditions), params).plain_tuples()
+    rows = cursor.execute(select(cursor) + " AND ".join(conditions), params).plain_tuples()
     own = list(map(_row, rows))
+    if tell is not None:
+        own = tell(cursor, own)
     if shared is None:
         return own
     own.sort()
-    return own + shared.current(cursor).on(day(on), moment(as_recorded) if as_recorded else None)
+    return own + shared.rows_on(cursor, day(on), moment(as_recorded) if as_recorded else None,
+                                told=tell is not None)
 
 
 def changed_around(cursor: Cursor, on: date, reach: timedelta, *, agency: str | None = None,
@@ -232,61 +254,8 @@ def changed_around(cursor: Cursor, on: date, reach: timedelta, *, agency: str | 
         conditions.insert(0, "o.bearer IN (?, ?)")
         params[1:1] = (agency, ALL)
     conditions += recorded_at(as_recorded, params, alias="o")
-    rows = cursor.execute(_select(cursor) + " AND ".join(conditions), params).plain_tuples()
+    rows = cursor.execute(select(cursor) + " AND ".join(conditions), params).plain_tuples()
     return list(map(_row, rows))
-
-
-class SharedDuties:
-    """The duties that bind every agency, held decoded in memory.
-
-    They are part of every agency's answer, the same rows each time, and most
-    of its size. They are read again whenever the view has moved on, judged by
-    the view's tracked position in the caller's own read transaction, so an
-    answer never mixes two states of the register.
-
-    Held by the day they start binding, so that a question about a date reads
-    only those that started by then; and those in force now with no end in
-    sight (almost all) apart, so that their answer is a slice.
-    """
-
-    def __init__(self, position_of: Callable[[Cursor], int]) -> None:
-        self._position_of = position_of
-        self._position = -1
-        self._held: list[tuple[str, str, str, str, ObligationRow]] = []
-        """(eff_from, eff_until, rec_from, rec_until, row), by eff_from."""
-        self._starts: list[str] = []
-        self._open_now: list[ObligationRow] = []
-        """Rows held now, with no end, by eff_from (their starts are ``_open_starts``)."""
-        self._open_starts: list[str] = []
-        self._ending_now: list[tuple[str, str, ObligationRow]] = []
-
-    def current(self, cursor: Cursor) -> SharedDuties:
-        position = self._position_of(cursor)
-        if position != self._position:
-            found = cursor.execute(
-                _select(cursor).replace("SELECT ", "SELECT o.eff_until, o.rec_until, ", 1)
-                + "o.bearer = ?", (OPEN_DATE, ALL)).plain_tuples()
-            self._held = sorted(
-                ((row[2 + 6], row[0], row[2 + 8], row[1], ObligationRow._make(row[2:]))
-                 for row in found), key=lambda held: (held[0], READING_ORDER(held[-1])))
-            self._starts = [held[0] for held in self._held]
-            now = [held for held in self._held if held[3] == OPEN_MOMENT]
-            self._open_now = [held[4] for held in now if held[1] == OPEN_DATE]
-            self._open_starts = [held[0] for held in now if held[1] == OPEN_DATE]
-            self._ending_now = [(held[0], held[1], held[4]) for held in now
-                                if held[1] != OPEN_DATE]
-            self._position = position
-        return self
-
-    def on(self, on: str, as_recorded: str | None) -> list[ObligationRow]:
-        """In force on ``on`` as recorded at a moment (now, if None); by the day they began."""
-        if as_recorded is None:
-            begun = self._open_now[:bisect_right(self._open_starts, on)]
-            return begun + [row for eff_from, eff_until, row in self._ending_now
-                            if eff_from <= on < eff_until]
-        return [row for _, eff_until, rec_from, rec_until, row
-                in self._held[:bisect_right(self._starts, on)]
-                if on < eff_until and rec_from <= as_recorded < rec_until]
 
 
 def recorded_at(as_recorded: datetime | None, params: list[Any], *, alias: str) -> list[str]:

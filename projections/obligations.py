@@ -22,7 +22,7 @@ from projections.model import ReadModel
 from projections.obligation_rows import (
     TABLE,
     ObligationRow,
-    SharedDuties,
+    SharedRows,
     by_resolution,
     in_force,
     recorded_at,
@@ -31,7 +31,7 @@ from projections.sql import OPEN_DATE, OPEN_MOMENT
 from projections.stored import RESOLUTION, EventData, moment_of, source_text
 
 # The reading side lives in obligation_rows; callers may import it from here too.
-__all__ = ["MODEL", "ObligationRow", "SharedDuties", "by_resolution", "in_force", "recorded_at"]
+__all__ = ["MODEL", "ObligationRow", "SharedRows", "by_resolution", "in_force", "recorded_at"]
 
 TABLES = [
     f"""CREATE TABLE IF NOT EXISTS {{p}}{TABLE} (

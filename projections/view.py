@@ -28,6 +28,8 @@ from projections import (
 )
 from projections.batch import Batch
 from projections.model import Handler, ReadModel
+from projections.obligation_rows import SharedRows
+from projections.shared_duties import SharedDuties
 from projections.sql import Cursor, Dialect
 from projections.stored import EventData
 
@@ -157,12 +159,12 @@ class RegisterView(TrackingRecorder):
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
         with self._transaction(commit=False) as raw:
-            yield Cursor(raw, self.dialect, {obligations.SharedDuties: self.shared_duties})
+            yield Cursor(raw, self.dialect, {SharedRows: self.shared_duties})
 
     @property
-    def shared_duties(self) -> obligations.SharedDuties:
+    def shared_duties(self) -> SharedDuties:
         if getattr(self, "_shared_duties", None) is None:
-            self._shared_duties = obligations.SharedDuties(
+            self._shared_duties = SharedDuties(
                 lambda cursor: self.position_in(cursor, REGISTER_LOG))
         return self._shared_duties
 

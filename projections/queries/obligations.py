@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from domain.errors import InvalidInput
+from domain.paperwork.agencies import ALL
 from projections import obligation_rows as read
 from projections.jsontypes import absent_if_none
 from projections.obligation_rows import READING_ORDER, ObligationRow
@@ -59,12 +60,17 @@ def in_force(source: Source, on: date, *, agency: str | None = None,
     an unknown code simply bears nothing of its own. Paged by ``limit`` and
     ``after`` (the ``next`` of the page before).
     """
+    # One agency's answer is told whole (its own rows are few; the duties binding all
+    # agencies come told from memory); everyone's, only the page asked for.
+    whole = agency is not None and agency != ALL
     with current(source) as cursor:
-        rows = read.in_force(cursor, on, agency=agency, as_recorded=as_recorded)
+        rows = read.in_force(cursor, on, agency=agency, as_recorded=as_recorded,
+                             tell=told if whole else None)
         empty = None if rows else nothing_recorded(cursor, as_recorded)
         chunk, following = page(read.by_resolution(rows), READING_ORDER, after=after,
                                 limit=limit)
-        chunk = told(cursor, chunk)
+        if not whole:
+            chunk = told(cursor, chunk)
     # Built as given, not validated: every value is typed above, and the rows are
     # the view's own, thousands of them (validating them is a check per row).
     return ObligationsAnswer.model_construct(at=on, agency=agency, as_recorded=as_recorded,

@@ -109,6 +109,9 @@ def test_each_obligation_row_says_when_its_own_version_was_recorded(system, cloc
     [new] = obligations.in_force(system, date(2022, 7, 20)).obligations
     assert old.as_json()["recorded_at"].startswith("2022-01-12")
     assert new.as_json()["recorded_at"].startswith("2022-06-15")
+    # One agency's answer holds the same duty, told from the view's memory.
+    assert obligations.in_force(system, date(2022, 6, 20), agency="MOI").obligations == [old]
+    assert obligations.in_force(system, date(2022, 7, 20), agency="MOI").obligations == [new]
 
 
 # --- item 6: retroactive changes -----------------------------------------------------
@@ -118,6 +121,8 @@ def test_a_retroactive_rescission_is_accepted_and_marked_in_answers_and_history(
     went = obligations.diff(system, date(2022, 5, 20), date(2022, 6, 20)).went_out_of_force
     assert [r.retroactive for r in went] == [True]
     assert obligations.in_force(system, date(2022, 5, 20)).obligations[0].retroactive is True
+    [moi] = obligations.in_force(system, date(2022, 5, 20), agency="MOI").obligations
+    assert moi.retroactive is True
     clause = resolutions.show(system, date(2022, 1, 11), on=date(2022, 6, 20)).clauses[0]
     assert clause.status == "rescinded" and clause.retroactive is True
     events = resolutions.history(system, date(2022, 1, 11)).events
@@ -163,6 +168,7 @@ def test_a_retroactive_amendment_is_marked_on_the_new_version(system):
     _import(system, DUTY, back_to_may)
     [row] = obligations.in_force(system, date(2022, 5, 20)).obligations
     assert row.version > 1 and row.retroactive is True
+    assert obligations.in_force(system, date(2022, 5, 20), agency="MOI").obligations == [row]
     assert row.as_json()["retroactive"] is True
     clause = resolutions.show(system, date(2022, 1, 11), on=date(2022, 5, 20)).clauses[0]
     assert clause.retroactive is True

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from domain.register.records import ResolutionRecord
 from projections import obligations
+from projections.obligation_versions import told
 from projections.sql import Cursor
 
 
@@ -52,3 +53,20 @@ def test_as_recorded_answers_also_agree(case_system):
                                    as_recorded=moment)
         assert keys(shared) == keys(from_sql)
     assert len(shared) == 5  # recorded by then: the five duties binding OPDC that day
+
+
+def test_told_answers_agree_with_rows_told_from_sql(case_system):
+    """The shared duties are told once per state of the view; an answer told that way
+    equals one whose every row is read and told from SQL (tests/projections/
+    test_changes_over_time.py asks about duties binding all agencies that were cut and
+    amended, where telling changes a row)."""
+    for on, as_recorded in ((date(2020, 6, 1), None), (date(2021, 11, 10), None),
+                            (date(2021, 11, 10), datetime(2026, 6, 1, tzinfo=UTC))):
+        for agency in ("OPDC", "MOI", "NESDC"):
+            with case_system.reading() as cursor:
+                shared = obligations.in_force(cursor, on, agency=agency,
+                                              as_recorded=as_recorded, tell=told)
+                plain = Cursor(cursor.raw, cursor.dialect)
+                from_sql = told(plain, obligations.in_force(plain, on, agency=agency,
+                                                            as_recorded=as_recorded))
+            assert sorted(shared) == sorted(from_sql)
