@@ -22,7 +22,8 @@ def _ms(stats: dict[str, float] | None) -> str:
 def print_obligations(f: dict[str, Any]) -> None:
     seq = f["sequential"]
     row("obligations", f"{seq['requests']} requests one at a time, {seq['rows_mean']:,.0f} rows "
-        f"on average; errors {seq['errors']}; same rows as the query layer: {seq['same_rows']}")
+        f"an answer on average (the API's first page); errors {seq['errors']}; "
+        f"same rows as the query layer: {seq['same_rows']}")
     row("  server", f"{_ms(seq['server'])} ({seq['server_time_from']})")
     row("  client", f"{_ms(seq['client'])} (loopback, answer read and parsed)")
     row("  in-process", f"{_ms(seq['in_process'])} (the query layer in this process)")
