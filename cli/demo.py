@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,26 +38,51 @@ QUESTIONS = (date(2020, 6, 1), date(2021, 6, 1), date(2021, 11, 10))
 DUE_QUESTIONS = (date(2020, 6, 1), date(2021, 12, 15))
 
 
-@command("demo", "cabinet demo", "cabinet demo --keep --json")
+@command("demo", "cabinet demo", "cabinet demo --keep --json", "cabinet demo --serve")
 @click.option("--keep", is_flag=True, help="keep the temporary folder")
+@click.option("--serve", is_flag=True,
+              help="then serve the web desk and the API on loopback (with an account for "
+                   "each agency of the case) until Ctrl-C")
 @handler
-def demo_command(ctx: Context, keep: bool) -> int:
+def demo_command(ctx: Context, keep: bool, serve: bool) -> int:
     """Run the reference case end to end in a temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="cabinet-demo-"))
     settings = Settings(data_dir=folder, log_format=ctx.settings.log_format,
-                        task_queue="cabinet-demo", development=True)
+                        task_queue="cabinet-demo", development=True,
+                        temporal_port=ctx.settings.temporal_port,
+                        temporal_ui_port=ctx.settings.temporal_ui_port,
+                        web=replace(ctx.settings.web, secret_key=None))
     say = (lambda _: None) if ctx.json else print
     try:
         result = asyncio.run(_run(settings, say))
+        result["data_dir"] = str(folder) if keep or serve else None
+        if ctx.json:
+            emit_json(result)
+        else:
+            _print_answers(result)
+        if serve:
+            _serve(settings)
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
-    result["data_dir"] = str(folder) if keep else None
-    if ctx.json:
-        emit_json(result)
-    else:
-        _print_answers(result)
     return 0
+
+
+def _serve(settings: Settings) -> None:
+    # Imported here: a demo that only answers does not load the HTTP app.
+    from cli.demo_desk import add_case_accounts, announce_accounts
+    from cli.process_cmds import until_signalled
+    from workers.processes import serve
+
+    case: ImportFile = validated(ImportFile, load_structured(CASE_FILE))
+    system = open_register(settings)
+    try:
+        made = add_case_accounts(system, case)
+    finally:
+        system.close()
+    announce_accounts(made, print)
+    print(f"\nThe web desk: {settings.web.base_url}/ (Ctrl-C stops everything)", flush=True)
+    until_signalled(lambda stop: serve(settings, stop, lambda line: print(line, flush=True)))
 
 
 async def _run(settings: Settings, say: Any) -> dict[str, Any]:

@@ -29,12 +29,12 @@ def _serving(settings: Settings, main: object) -> int:
         check_can_serve(settings)
     except SettingsError as error:
         return failures.bad_configuration(error)
-    code = _until_signalled(main)
+    code = until_signalled(main)
     print("stopped", flush=True)
     return code
 
 
-def _until_signalled(main: object) -> int:
+def until_signalled(main: object) -> int:
     async def runner() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -75,7 +75,7 @@ def web_command(ctx: Context) -> int:
 @handler
 def worker_command(ctx: Context) -> int:
     """Run a Temporal worker for the proposal workflow against a running server."""
-    return _until_signalled(lambda stop: run_worker(ctx.settings, stop))
+    return until_signalled(lambda stop: run_worker(ctx.settings, stop))
 
 
 @command("projector", "cabinet projector", "cabinet projector -v")

@@ -33,6 +33,37 @@ def test_demo_runs_the_case_end_to_end_and_exits_0():
     assert [s["actor"] for s in result["steps"]][:3] == ["OPDC:head", "DPM:head", "PM:head"]
 
 
+def test_demo_then_serves_the_desk_where_each_agency_of_the_case_signs_in(tmp_path):
+    env = {**os.environ, "CABINET_CONFIG_DIR": str(tmp_path / "config")}
+    port, ui_port, http_port = free_ports(3)
+    env.update(CABINET_TEMPORAL_PORT=str(port), CABINET_TEMPORAL_UI_PORT=str(ui_port),
+               CABINET_HTTP_PORT=str(http_port), TMPDIR=str(tmp_path))
+    process = subprocess.Popen([str(CABINET), "demo", "--serve"], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines: list[str] = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        lines.append(process.stdout.readline())
+        if "Press Ctrl-C" in lines[-1]:
+            break
+    try:
+        said = "".join(lines)
+        assert f"The web desk: http://127.0.0.1:{http_port}/" in said, said
+        base = f"http://127.0.0.1:{http_port}"
+        signed = httpx.post(f"{base}/api/login",
+                            json={"username": "opdc-head", "password": "demo-password"})
+        assert signed.status_code == 200, signed.text
+        assert (signed.json()["agency"], signed.json()["role"]) == ("OPDC", "head")
+        status = httpx.get(f"{base}/api/proposals/OPDC-1220-489",
+                           headers={"Authorization": f"Bearer {signed.json()['token']}"})
+        assert status.status_code == 200 and status.json()["stage"] == "closed", status.text
+        assert httpx.get(f"{base}/").status_code == 303  # the desk asks to sign in
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    assert not list(tmp_path.glob("cabinet-demo-*")), "the demo's folder is removed at the end"
+
+
 @pytest.fixture
 def server(env_for_cli, tmp_path):
     env = dict(os.environ)
