@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -95,13 +96,20 @@ def signed_register(settings, case) -> Iterator[RegisterSystem]:
     opened.close()
 
 
-@pytest_asyncio.fixture
-async def signed_desk(dev_server, signed_register) -> AsyncIterator[ProposalDesk]:
-    task_queue = f"signed-{uuid.uuid4().hex[:8]}"
-    worker = build_worker(dev_server.client, signed_register.register, task_queue,
+@asynccontextmanager
+async def desk_with_worker(dev_server, system, prefix: str) -> AsyncIterator[ProposalDesk]:
+    """A desk on its own task queue, with a worker on the real dev server behind it."""
+    task_queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    worker = build_worker(dev_server.client, system.register, task_queue,
                           workflow_failure_exception_types=[Exception])
     async with worker:
-        yield ProposalDesk(dev_server.client, signed_register.register, task_queue)
+        yield ProposalDesk(dev_server.client, system.register, task_queue)
+
+
+@pytest_asyncio.fixture
+async def signed_desk(dev_server, signed_register) -> AsyncIterator[ProposalDesk]:
+    async with desk_with_worker(dev_server, signed_register, "signed") as opened:
+        yield opened
 
 
 @pytest.fixture

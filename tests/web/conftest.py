@@ -7,7 +7,6 @@ seam, ``app.state.authenticator``, is what sign-in replaces.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -18,6 +17,7 @@ from fastapi import FastAPI, Request
 from tests.e2e.reference_case import earlier_resolutions
 from tests.support.memos import with_unique_memo
 from tests.web.accounts import (  # noqa: F401  (fixtures: real sign-in on a real register)
+    desk_with_worker,
     signed_client,
     signed_desk,
     signed_register,
@@ -26,7 +26,6 @@ from tests.web.accounts import (  # noqa: F401  (fixtures: real sign-in on a rea
 from web.app import create_app
 from web.principal import Principal
 from web.services import WebServices
-from workers.temporal import build_worker
 from workflows.desk import ProposalDesk
 
 
@@ -106,11 +105,8 @@ class CaseAccounts(TokenMap):
 
 @pytest_asyncio.fixture
 async def desk(dev_server, system) -> AsyncIterator[ProposalDesk]:
-    task_queue = f"web-{uuid.uuid4().hex[:8]}"
-    worker = build_worker(dev_server.client, system.register, task_queue,
-                          workflow_failure_exception_types=[Exception])
-    async with worker:
-        yield ProposalDesk(dev_server.client, system.register, task_queue)
+    async with desk_with_worker(dev_server, system, "web") as opened:
+        yield opened
 
 
 @pytest.fixture
